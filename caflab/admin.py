@@ -7,7 +7,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 
 from caflab import services
-from caflab.forms import UserChangeForm, UserCreationWithRoleForm
+from caflab.forms import UserChangeForm, UserCreationForm
 from caflab.models import Caf, Organisation, Region, User
 
 
@@ -86,7 +86,7 @@ class UserResource(resources.ModelResource):
 class UserAdmin(ExportMixin, DjangoUserAdmin):
     resource_classes = [UserResource]
     form = UserChangeForm
-    add_form = UserCreationWithRoleForm
+    add_form = UserCreationForm
     ordering = ["last_name", "first_name", "email"]
     list_display = [
         "email",

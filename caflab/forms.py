@@ -4,16 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from caflab.models import User
 
 
-class UserCreationForm(auth_forms.AdminUserCreationForm):
-    class Meta:
-        model = User
-        fields = ("email", "first_name", "last_name", "role", "caf", "organisation")
-
-
-class UserChangeForm(auth_forms.UserChangeForm):
-    class Meta:
-        model = User
-        fields = "__all__"
+class RoleAttachmentMixin:
+    """An agent belongs to a Caf, a partner to an organisation: said in French on the field
+    (the database constraints would only give an error page)."""
 
     def clean(self):
         cleaned = super().clean()
@@ -27,5 +20,13 @@ class UserChangeForm(auth_forms.UserChangeForm):
         return cleaned
 
 
-class UserCreationWithRoleForm(UserCreationForm):
-    clean = UserChangeForm.clean
+class UserCreationForm(RoleAttachmentMixin, auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role", "caf", "organisation")
+
+
+class UserChangeForm(RoleAttachmentMixin, auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"

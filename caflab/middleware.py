@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 # Where a staff member without MFA may still go: account pages (to set it up), static files,
@@ -40,3 +41,25 @@ class StaffMfaMiddleware:
         if request.path.startswith(ALLOWED_PREFIXES):
             return False
         return not is_mfa_enabled(user)
+
+
+class FrenchFirstLocaleMiddleware:
+    """French unless the visitor chose another language with the switcher (cookie).
+
+    The browser's Accept-Language is not followed: the portal is French first, and a page
+    half-translated because a browser prefers English would serve nobody.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        translation.deactivate()
+        return response

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from caflab import notifications
 from caflab.models import User
 
 
@@ -20,6 +21,7 @@ def user_join_innovators(*, user: User) -> User:
         locked.is_innovator = True
         locked.innovator_since = timezone.localdate()
         locked.save(update_fields=["is_innovator", "innovator_since"])
+        notifications.notify(users=[locked], template="caflab/emails/welcome_innovator")
     user.is_innovator, user.innovator_since = locked.is_innovator, locked.innovator_since
     return user
 

@@ -83,3 +83,35 @@ def api_client():
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis (database 15), or a skip: CI requires it."""
+    import redis
+
+    url = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CAFLAB_REQUIRE_POSTGRES") == "1":
+            pytest.fail("Redis ne répond pas : la CI l'exige.")
+        pytest.skip("Redis ne répond pas sur cette machine")
+    return url
+
+
+@pytest.fixture
+def celery_worker(redis_url, settings):
+    """A real Celery worker, in a thread, consuming from Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from caflab.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+    # The producer pool stays open on the test broker: eager tests never use it, and closing
+    # it would leave celery's cached producer pool pointing at closed connections.
+    app.conf.update(saved)

@@ -20,22 +20,6 @@ def test_readyz_ok_in_the_embedded_default(client):
     }
 
 
-@pytest.fixture
-def redis_url():
-    import os
-
-    import redis
-
-    url = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CAFLAB_REQUIRE_POSTGRES") == "1":
-            pytest.fail("Redis ne répond pas : la CI l'exige.")
-        pytest.skip("Redis ne répond pas sur cette machine")
-    return url
-
-
 def _use_redis(settings, url):
     settings.REDIS_URL = url
     settings.CELERY_BROKER_URL = url

@@ -140,3 +140,9 @@ def test_dates_and_numbers_use_the_french_format(client, agent):
     agent.save()
     client.force_login(agent)
     assert "4 mars 2025" in client.get("/").content.decode()
+
+
+def test_french_even_when_the_browser_prefers_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr">' in response.content.decode()
+    assert response["Content-Language"] == "fr-fr"
