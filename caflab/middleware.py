@@ -63,3 +63,24 @@ class FrenchFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", translation.get_language())
         translation.deactivate()
         return response
+
+
+class ProbeMiddleware:
+    """Answer /healthz and /readyz before host validation and the HTTPS redirect.
+
+    Orchestrators and load balancers probe the container by its internal address over plain
+    HTTP; the probes reveal nothing and change nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from caflab import views
+
+        if request.method in {"GET", "HEAD"}:
+            if request.path_info == "/healthz":
+                return views.healthz(request)
+            if request.path_info == "/readyz":
+                return views.readyz(request)
+        return self.get_response(request)

@@ -68,3 +68,12 @@ def test_celery_is_configured_for_safe_retries():
     assert conf.task_serializer == "json"
     assert conf.accept_content == ["json"]
     assert conf.task_time_limit == settings.CELERY_TASK_TIME_LIMIT > conf.task_soft_time_limit
+
+
+def test_probes_answer_on_an_internal_address_in_production(client, settings):
+    settings.ALLOWED_HOSTS = ["caflab.example.fr"]
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz", HTTP_HOST="10.0.0.7:8000").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="10.0.0.7:8000").status_code == 200
+    # Every other page still checks the host.
+    assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400
