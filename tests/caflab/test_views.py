@@ -130,7 +130,9 @@ def test_api_token_is_created_regenerated_and_revoked(client, partner):
 def test_language_can_be_switched_to_english(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
+    body = response.content.decode()
+    assert '<html lang="en">' in body
+    assert "Skip to content" in body  # the compiled English catalogue is used
 
 
 def test_dates_and_numbers_use_the_french_format(client, agent):

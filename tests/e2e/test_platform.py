@@ -52,6 +52,20 @@ def test_demo_agent_logs_in_and_sees_the_dashboard(page, demo_accounts):
     assert_accessible(page)
 
 
+def test_account_pages_are_accessible(page, demo_accounts):
+    login(page, AGENT_EMAIL, settings.CAFLAB_DEMO_PASSWORD)
+    for path in [
+        "/comptes/password/change/",
+        "/comptes/email/",
+        "/comptes/2fa/",
+        "/comptes/reauthenticate/",
+    ]:
+        page.goto(path)
+        assert page.locator("h1").count() == 1, path
+        assert page.title().endswith("Portail CafLab"), path
+        assert_accessible(page)
+
+
 def test_wrong_password_keeps_the_email_and_explains(page, demo_accounts):
     login(page, AGENT_EMAIL, "pas-le-bon-mot-de-passe")
     assert "incorrects" in page.get_by_role("alert").inner_text()
