@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_celery_beat",
     "import_export",
+    "consultations",
 ]
 
 MIDDLEWARE = [
@@ -319,4 +320,8 @@ LOGGING = {
 }
 
 # The portal's own settings
+# Responses from one (hashed) address in one day beyond which new ones are flagged for review.
+CAFLAB_CONSULTATION_BURST_PER_DAY = env.int("CAFLAB_CONSULTATION_BURST_PER_DAY", default=10)
+# Public answers accepted per address and consultation in ten minutes (429 beyond).
+CAFLAB_CONSULTATION_SUBMIT_RATE = env.int("CAFLAB_CONSULTATION_SUBMIT_RATE", default=30)
 CAFLAB_DEMO_PASSWORD = "caflab-demo"  # noqa: S105 - documented demo password, demo data only

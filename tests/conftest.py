@@ -28,12 +28,35 @@ def pytest_sessionstart(session):
 
 
 def pytest_collection_modifyitems(config, items):
-    if settings.USES_POSTGRES:
-        return
     skip = pytest.mark.skip(reason="PostgreSQL requis (repli SQLite)")
     for item in items:
-        if "postgres" in item.keywords:
+        if "postgres" in item.keywords and not settings.USES_POSTGRES:
             item.add_marker(skip)
+
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test flushes every table when it ends, the Cafs and regions loaded by
+    migration included: load them again for the tests that follow in this process."""
+    result = yield
+    if nextitem is None:  # the session is over: the test database is gone already
+        return result
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(fixtures):
+        from pytest_django.plugin import blocking_manager_key
+
+        from caflab.models import Caf, Region
+        from caflab.reference import load_regions_and_cafs
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Caf.objects.exists():
+                load_regions_and_cafs(Region, Caf)
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -39,8 +39,8 @@ def test_every_page_has_one_h1_and_a_title(client, agent):
 def test_home_queries_do_not_grow_with_users(client, agent, n, django_assert_num_queries):
     AgentFactory.create_batch(n, caf=caf("38"))
     client.force_login(agent)
-    # session, user, the user's Caf (greeting)
-    with django_assert_num_queries(3):
+    # session, user, the user's Caf (greeting), the panels (open consultations)
+    with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
 
 
