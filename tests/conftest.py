@@ -34,7 +34,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test flushes every table when it ends, the Cafs and regions loaded by
