@@ -242,6 +242,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Installed in the database by the beat scheduler at start; staff can pause them in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "consultations-advance-statuses": {
+        "task": "consultations.tasks.advance_statuses",
+        "schedule": 300.0,
+    },
+    "consultations-purge-drafts": {
+        "task": "consultations.tasks.purge_drafts",
+        "schedule": 24 * 3600.0,
+    },
+}
 
 # REST API
 REST_FRAMEWORK = {
