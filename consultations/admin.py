@@ -188,10 +188,15 @@ class ConsultationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("pages"))
     def links(self, obj):
+        questions = reverse("admin:consultations_question_changelist")
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}?consultation__id__exact={}">{}</a> · '
+            '<a href="{}">{}</a>',
             obj.get_absolute_url(),
             _("voir"),
+            questions,
+            obj.pk,
+            _("questions"),
             reverse("consultations:consultation-results", kwargs={"slug": obj.slug}),
             _("résultats"),
         )
@@ -371,6 +376,44 @@ class QuestionAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.question_ensure_choices(question=form.instance)
+
+    def get_changeform_initial_data(self, request):
+        # « Ajouter une question » from a consultation's list: the consultation is preset.
+        initial = super().get_changeform_initial_data(request)
+        consultation = request.GET.get("consultation__id__exact") or request.GET.get("consultation")
+        if consultation:
+            initial["consultation"] = consultation
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            consultation_id = self._consultation_id(request)
+            if consultation_id:
+                kwargs["queryset"] = Section.objects.filter(consultation_id=consultation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "condition_choices":
+            consultation_id = self._consultation_id(request)
+            if consultation_id:
+                kwargs["queryset"] = Choice.objects.filter(
+                    question__consultation_id=consultation_id
+                ).select_related("question")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @staticmethod
+    def _consultation_id(request):
+        object_id = (
+            request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        )
+        if object_id:
+            return (
+                Question.objects.filter(pk=object_id)
+                .values_list("consultation_id", flat=True)
+                .first()
+            )
+        value = request.GET.get("consultation__id__exact") or request.GET.get("consultation")
+        return int(value) if value and value.isdigit() else None
 
 
 @admin.register(Response)
