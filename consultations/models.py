@@ -1,8 +1,11 @@
 """« La Caf à votre écoute »: consultations, their questionnaires, and the answers.
 
 Anonymity: for an anonymous consultation, who took part (`Participation`) and what was
-answered (`Response`) share no key, no timestamp finer than the day, and are written in two
-separate transactions (services.response_submit). Only a non-anonymous consultation links them.
+answered (`Response`) share no key, no timestamp finer than the day, have random keys that
+tell nothing of their order, and are written in two separate transactions
+(services.response_submit). Only a non-anonymous consultation links them. What remains is
+the physical order of rows inside PostgreSQL's files, readable only with superuser access to
+the server.
 """
 
 import uuid
@@ -349,8 +352,10 @@ class AccessCode(models.Model):
 
 class Participation(models.Model):
     """Who took part. For an anonymous consultation it holds the day only, and no link to
-    the response."""
+    the response; its key is random, like the response's, so that neither tells the order
+    in which people answered."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consultation = models.ForeignKey(
         Consultation,
         verbose_name=_("consultation"),

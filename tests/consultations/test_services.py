@@ -192,8 +192,9 @@ def test_anonymous_response_is_not_linkable_to_the_person(consultation):
     assert not any(
         f.get_internal_type() == "DateTimeField" for f in Participation._meta.concrete_fields
     )
-    # …and a random key that says nothing of the order of arrival.
+    # …and random keys that say nothing of the order of arrival.
     assert response.pk.version == 4
+    assert participation.pk.version == 4
     assert participation.created_on == response.submitted_on
 
 
