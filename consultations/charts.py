@@ -18,10 +18,11 @@ def question_chart(result: QuestionResult) -> charts.Chart | None:
     title = f"Q{result.number}. {question.label}"
     if question.kind == Question.Kind.RANKING:
         return charts.bar_chart(
-            title=title,
-            labels=[row.label for row in result.rows],
-            values=[row.count or 0 for row in result.rows],
-            unit=_("classements"),
+            title=_("%(title)s — part des répondants qui l'ont classé en premier")
+            % {"title": title},
+            labels=[f"{row.label} (rang moyen {row.extra})" for row in result.rows],
+            values=[row.percent or 0 for row in result.rows],
+            percent=True,
         )
     rows = [row for row in result.rows if row.count is not None]
     if question.kind == Question.Kind.DEPARTMENT:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
@@ -181,15 +181,17 @@ def consultation_results(
     )
     choice_counts: dict[int, dict[int, int]] = defaultdict(dict)
     rank_sums: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for qid, cid, n, total_rank in (
+    firsts: dict[int, dict[int, int]] = defaultdict(dict)
+    for qid, cid, n, total_rank, first in (
         answers.filter(choice__isnull=False)
         .values_list("question_id", "choice_id")
-        .annotate(n=Count("id"), rank=_sum("number"))
+        .annotate(n=Count("id"), rank=Sum("number"), first=Count("id", filter=Q(number=1)))
         .order_by()
     ):
         choice_counts[qid][cid] = n
         if total_rank is not None:
             rank_sums[qid][cid] = total_rank
+            firsts[qid][cid] = first
     numbers: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
     for qid, value, n in (
         answers.filter(choice__isnull=True, number__isnull=False)
@@ -231,15 +233,19 @@ def consultation_results(
             continue
         total = result.answered
         if question.kind == Question.Kind.RANKING:
+            # Ordered by mean rank (1 = most important); the share is « classé en premier ».
             ranked = []
             for choice in question.choices.all():
                 n = choice_counts[question.pk].get(choice.pk, 0)
                 mean_rank = rank_sums[question.pk].get(choice.pk, 0) / n if n else None
-                ranked.append((mean_rank if mean_rank is not None else Decimal(999), choice, n))
+                first = firsts[question.pk].get(choice.pk, 0)
+                ranked.append(
+                    (mean_rank if mean_rank is not None else Decimal(999), choice, n, first)
+                )
             ranked.sort(key=lambda item: item[0])
             result.rows = [
-                Row(choice.label, n, _pct(n, total), extra=_rank_label(mean))
-                for mean, choice, n in ranked
+                Row(choice.label, n, _pct(first, total), extra=_rank_label(mean))
+                for mean, choice, n, first in ranked
             ]
         elif question.has_choices:
             result.rows = [
@@ -333,12 +339,6 @@ def _add_crosstabs(
 
 
 # Small helpers -------------------------------------------------------------------------------
-def _sum(name: str):
-    from django.db.models import Sum
-
-    return Sum(name)
-
-
 def _pct(n: int | None, total: int) -> float | None:
     if n is None or not total:
         return None

@@ -189,10 +189,11 @@ def test_ranking_orders_by_mean_rank(consultation):
         selectors.consultation_results(consultation=load(consultation), public=False), q["ranking"]
     )
     # mean ranks: Informer (1+1+2)/3=1,3 ; Simplifier (2+3+1)/3=2 ; Accompagner (3+2+3)/3=2,7
-    assert [(row.label, row.extra) for row in result.rows] == [
-        ("Informer", "1,3"),
-        ("Simplifier", "2,0"),
-        ("Accompagner", "2,7"),
+    # ranked first: Informer 2 of 3, Simplifier 1 of 3, Accompagner never
+    assert [(row.label, row.extra, row.percent) for row in result.rows] == [
+        ("Informer", "1,3", 66.7),
+        ("Simplifier", "2,0", 33.3),
+        ("Accompagner", "2,7", 0.0),
     ]
 
 
