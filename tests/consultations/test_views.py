@@ -360,3 +360,59 @@ def test_exports(client, consultation, staff):
         kwargs={"slug": consultation.slug, "kind": "reponses", "fmt": "pdf"},
     )
     assert client.get(unknown).status_code == 404
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_answer_page_queries_do_not_grow_with_questions(client, n, django_assert_max_num_queries):
+    consultation = ConsultationFactory()
+    section = SectionFactory(consultation=consultation)
+    for i in range(n):
+        add_question(section, "choix_unique", f"Question {i}", choices=["Oui", "Non", "Autre"])
+    add_question(section, "departement", "Votre département")
+    client.get(answer_url(consultation))  # creates the draft
+    # session, consultation, sections, questions, choices, condition choices, restricted Cafs,
+    # invited organisations, participations (already answered?), draft, départements
+    with django_assert_max_num_queries(13):
+        assert client.get(answer_url(consultation)).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_verbatims_page_queries_do_not_grow(
+    client, consultation, staff, n, django_assert_max_num_queries
+):
+    q = consultation.q
+    for i in range(n):
+        answer_all(
+            client.__class__(),
+            consultation,
+            valid_answers(consultation, **{f"q{q['idea'].pk}": f"Idée n°{i}"}),
+        )
+    client.force_login(staff)
+    url = reverse("consultations:consultation-verbatims", kwargs={"slug": consultation.slug})
+    # session, user, consultation with its questionnaire (7), count, page of answers, their
+    # tags, tags with counts
+    with django_assert_max_num_queries(15):
+        assert client.get(url).status_code == 200
+
+
+def test_restitution_page(client, consultation, staff):
+    from consultations import services
+
+    answer_all(client, consultation, valid_answers(consultation))
+    Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.Status.RESULTS)
+    restitution = services.restitution_save(
+        consultation=Consultation.objects.get(pk=consultation.pk),
+        title="Ce que vous nous avez dit",
+        synthesis="<p>Merci !</p><script>alert(1)</script>",
+        featured=[consultation.q["known"]],
+        publish=True,
+        by=staff,
+    )
+    url = reverse("consultations:consultation-restitution", kwargs={"slug": consultation.slug})
+    body = client.get(url).content.decode()
+    assert restitution.title in body
+    assert "<p>Merci !</p>" in body
+    assert "<script>alert" not in body  # sanitised
+    assert "Connaissez-vous l&#x27;AJPP ?" in body
+    listing = client.get(reverse("consultations:consultation-list")).content.decode()
+    assert "Ce que vous nous avez dit" in listing
