@@ -132,8 +132,18 @@ def celery_worker(redis_url, settings):
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=redis_url, task_always_eager=False)
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    _reset_connection_pools(app)  # an earlier test may have opened them on memory://
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
-    # The producer pool stays open on the test broker: eager tests never use it, and closing
-    # it would leave celery's cached producer pool pointing at closed connections.
     app.conf.update(saved)
+    _reset_connection_pools(app)
+
+
+def _reset_connection_pools(app) -> None:
+    """Celery caches its broker connections and producers at first use: forget both, so that
+    the next publisher connects to the broker the configuration names now."""
+    from kombu import pools
+
+    app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()  # kombu's own registry of producer pools, keyed by connection
