@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "consultations",
+    "eurekaf",
 ]
 
 MIDDLEWARE = [

@@ -6,13 +6,18 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import TemplateDoesNotExist
+from django.template import Context, TemplateDoesNotExist, loader
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from caflab.models import User
 
 logger = logging.getLogger(__name__)
+
+
+def _render_text(name: str, context: dict) -> str:
+    """Plain-text emails are not HTML: nothing is escaped (« L'idée », not « L&#x27;idée »)."""
+    return loader.get_template(name).template.render(Context(context, autoescape=False))
 
 
 @shared_task(
@@ -29,8 +34,8 @@ def send_notification(self, *, user_id: int, template: str, context: dict) -> bo
         return False
     full_context = {**context, "user": user, "site_url": settings.SITE_URL}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}_subject.txt", full_context).strip()
-        body = render_to_string(f"{template}.txt", full_context)
+        subject = " ".join(_render_text(f"{template}_subject.txt", full_context).split())
+        body = _render_text(f"{template}.txt", full_context)
         try:
             html = render_to_string(f"{template}.html", full_context)
         except TemplateDoesNotExist:

@@ -20,6 +20,7 @@ def test_joining_the_community_sends_a_welcome_email_after_commit(
     assert message.to == [agent.email]
     assert message.subject == "[CafLab] Bienvenue dans la communauté des innovateurs"
     assert f"Bonjour {agent.first_name}," in message.body
+    assert "L'équipe du CafLab" in message.body  # plain text: nothing HTML-escaped
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(agent, django_capture_on_commit_callbacks):

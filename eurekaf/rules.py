@@ -1,0 +1,102 @@
+"""Who may see, post, react to and answer ideas.
+
+Agents see their Caf's box and the national box; a box's managers answer that box's ideas;
+CafLab staff manage every box. Partners and anonymous visitors see nothing of Eurekaf.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from caflab.rules import is_agent, is_caflab_staff
+
+
+def managed_box_ids(user) -> set[int]:
+    """The boxes this user manages, read once per user object."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_managed_box_ids", None)
+    if cached is None:
+        cached = set(user.managed_idea_boxes.values_list("pk", flat=True))
+        user._managed_box_ids = cached
+    return cached
+
+
+def _box(obj):
+    """Predicates accept an IdeaBox or anything attached to one (idea, campaign)."""
+    if obj is None:
+        return None
+    return obj if hasattr(obj, "is_national") else obj.box
+
+
+@rules.predicate
+def can_see_box(user, obj) -> bool:
+    box = _box(obj)
+    if box is None:
+        return False
+    if is_caflab_staff(user):
+        return True
+    if not is_agent(user):
+        return False
+    return box.caf_id is None or box.caf_id == user.caf_id or box.pk in managed_box_ids(user)
+
+
+@rules.predicate
+def manages_box(user, obj) -> bool:
+    box = _box(obj)
+    if box is None or not user.is_authenticated:
+        return False
+    return is_caflab_staff(user) or box.pk in managed_box_ids(user)
+
+
+@rules.predicate
+def is_author(user, idea) -> bool:
+    return idea is not None and user.is_authenticated and idea.author_id == user.pk
+
+
+@rules.predicate
+def is_visible(user, idea) -> bool:
+    return idea is not None and not idea.is_hidden
+
+
+@rules.predicate
+def box_is_open(user, obj) -> bool:
+    box = _box(obj)
+    return box is not None and box.is_active
+
+
+@rules.predicate
+def has_no_reaction(user, idea) -> bool:
+    return idea is not None and idea.support_count == 0 and idea.comment_count == 0
+
+
+@rules.predicate
+def is_submitted(user, idea) -> bool:
+    return idea is not None and idea.status == "deposee"
+
+
+@rules.predicate
+def is_not_merged(user, idea) -> bool:
+    return idea is not None and idea.status != "fusionnee"
+
+
+@rules.predicate
+def is_local(user, idea) -> bool:
+    return idea is not None and not idea.box.is_national
+
+
+can_view_idea = can_see_box & (is_visible | manages_box | is_author)
+
+rules.add_perm("eurekaf.view_box", can_see_box)
+rules.add_perm("eurekaf.post_idea", can_see_box & box_is_open & is_agent)
+rules.add_perm("eurekaf.view_idea", can_view_idea)
+rules.add_perm("eurekaf.edit_idea", is_author & is_submitted & has_no_reaction)
+rules.add_perm("eurekaf.support_idea", can_view_idea & is_agent & ~is_author & is_not_merged)
+rules.add_perm("eurekaf.follow_idea", can_view_idea)
+rules.add_perm("eurekaf.comment_idea", can_view_idea & is_agent & is_not_merged)
+rules.add_perm("eurekaf.report_idea", can_view_idea & is_agent)
+rules.add_perm("eurekaf.answer_idea", manages_box)
+rules.add_perm("eurekaf.escalate_idea", manages_box & is_local)
+rules.add_perm("eurekaf.manage_box", manages_box)
+rules.add_perm("eurekaf.view_statistics", can_see_box)
+rules.add_perm("eurekaf.view_national_statistics", is_caflab_staff)
