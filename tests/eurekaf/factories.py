@@ -2,7 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from eurekaf import services
-from eurekaf.models import Campaign, Idea, IdeaStatusChange, Theme
+from eurekaf.models import Campaign, Follow, Idea, IdeaStatusChange, Theme
 from tests.caflab.factories import AgentFactory, caf
 
 
@@ -47,7 +47,12 @@ class IdeaFactory(DjangoModelFactory):
 
     @factory.post_generation
     def timeline(self, create, extracted, **kwargs):
+        """As services.idea_create does: the first timeline row, and the author follows."""
         if create:
             IdeaStatusChange.objects.create(
                 idea=self, to_status=Idea.Status.SUBMITTED, by=self.author
             )
+            if self.author is not None:
+                Follow.objects.create(idea=self, user=self.author)
+                Idea.objects.filter(pk=self.pk).update(follower_count=1)
+                self.follower_count = 1
