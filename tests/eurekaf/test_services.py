@@ -2,7 +2,6 @@
 
 import threading
 
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
