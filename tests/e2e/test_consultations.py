@@ -117,3 +117,39 @@ def test_citizen_answers_anonymously_and_staff_reads_the_results(
     page.goto(f"/consultations/{consultation.slug}/resultats/")
     assert "Résultats" in page.locator("h1").inner_text()
     assert_accessible(page)
+
+
+def test_other_consultation_pages_are_accessible(page, browser, live_server, public_consultation):
+    """Save-for-later, access codes, restitution and the closed page, with axe on each."""
+
+    from consultations.models import Restitution
+
+    consultation = public_consultation
+    page.goto(f"/consultations/{consultation.slug}/repondre/")
+    page.get_by_label("Parent").check()
+    page.get_by_role("button", name="Enregistrer et continuer plus tard").click()
+    assert page.locator("h1").inner_text() == "Vos réponses sont enregistrées"
+    assert "reprise=" in page.get_by_label("Votre lien de reprise").input_value()
+    assert_accessible(page)
+
+    staff_context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    staff_page = staff_context.new_page()
+    login(staff_page, STAFF_EMAIL, settings.CAFLAB_DEMO_PASSWORD)
+    staff_page.goto(f"/consultations/{consultation.slug}/codes/")
+    assert staff_page.locator("h1").inner_text() == "Codes d'accès"
+    assert_accessible(staff_page)
+    staff_context.close()
+
+    Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.Status.RESULTS)
+    Restitution.objects.create(
+        consultation=consultation,
+        title="Ce que les jeunes nous ont dit",
+        synthesis="<p>Le logement d'abord.</p>",
+        published_at=consultation.closes_at,
+    ).featured_questions.set([consultation.profile])
+    page.goto(f"/consultations/{consultation.slug}/restitution/")
+    assert page.locator("h1").inner_text() == "Ce que les jeunes nous ont dit"
+    assert_accessible(page)
+    page.goto(f"/consultations/{consultation.slug}/repondre/")
+    assert "close" in page.locator("main").inner_text()
+    assert_accessible(page)
