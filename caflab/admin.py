@@ -8,7 +8,7 @@ from import_export.admin import ExportMixin
 
 from caflab import services
 from caflab.forms import UserChangeForm, UserCreationForm
-from caflab.models import Caf, Organisation, Region, User
+from caflab.models import ActivityEvent, Caf, Organisation, Region, User
 
 
 @admin.register(Region)
@@ -157,3 +157,28 @@ class UserAdmin(ExportMixin, DjangoUserAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(ActivityEvent)
+class ActivityEventAdmin(ExportMixin, admin.ModelAdmin):
+    list_display = ["created_at", "actor", "verb", "object_repr", "scope"]
+    list_filter = ["verb", "content_type"]
+    search_fields = ["object_repr", "scope", "actor__email", "actor__last_name"]
+    list_select_related = ["actor", "content_type"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "created_at",
+        "actor",
+        "verb",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "scope",
+        "changes",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the journal is written by the services only

@@ -187,3 +187,41 @@ class User(AbstractUser):
     @property
     def is_caflab_staff(self) -> bool:
         return self.is_active and (self.role == self.Role.CAFLAB or self.is_superuser)
+
+
+class ActivityEvent(models.Model):
+    """Who did what, when, on which object: the activity feeds and the staff audit trail.
+
+    `scope` groups the events a feed shows (e.g. « cooperation.plan:12 »); `changes` holds the
+    fields that changed as {field: [before, after]} — never personal data of third parties.
+    """
+
+    actor = models.ForeignKey(
+        "caflab.User",
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verb = models.CharField(_("action"), max_length=40)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("type d'objet"), on_delete=models.CASCADE
+    )
+    object_id = models.CharField(_("identifiant de l'objet"), max_length=64)
+    object_repr = models.CharField(_("objet"), max_length=200)
+    scope = models.CharField(_("périmètre"), max_length=80, db_index=True)
+    changes = models.JSONField(_("modifications"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("événement d'activité")
+        verbose_name_plural = _("journal d'activité")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["scope", "-created_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.verb} {self.object_repr}"
