@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "import_export",
     "consultations",
     "eurekaf",
+    "cooperation",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.tasks.purge_drafts",
         "schedule": 24 * 3600.0,
     },
+    "cooperation-deadline-reminders": {
+        "task": "cooperation.tasks.deadline_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # REST API
@@ -334,6 +340,8 @@ LOGGING = {
 # The portal's own settings
 # Responses from one (hashed) address in one day beyond which new ones are flagged for review.
 CAFLAB_CONSULTATION_BURST_PER_DAY = env.int("CAFLAB_CONSULTATION_BURST_PER_DAY", default=10)
+# The antivirus run on plan documents, e.g. « clamdscan --no-summary » (empty: no scanner).
+CAFLAB_VIRUS_SCAN_COMMAND = env.str("CAFLAB_VIRUS_SCAN_COMMAND", default="")
 # Public answers accepted per address and consultation in ten minutes (429 beyond).
 CAFLAB_CONSULTATION_SUBMIT_RATE = env.int("CAFLAB_CONSULTATION_SUBMIT_RATE", default=30)
 CAFLAB_DEMO_PASSWORD = "caflab-demo"  # noqa: S105 - documented demo password, demo data only

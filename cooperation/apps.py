@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CooperationConfig(AppConfig):
+    name = "cooperation"
+    verbose_name = _("COOPération, les plans d'action CTG et SDSF")
+    default_auto_field = "django.db.models.BigAutoField"
