@@ -203,44 +203,48 @@ def comment_create(*, idea: Idea, author, text: str) -> Comment:
 def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
     """Moderation: the comment stays in the database, hidden, with its reason; its author
     is told."""
-    _require(by, "eurekaf.answer_idea", comment.idea)
-    if not reason.strip():
-        raise IdeaError(_("Indiquez le motif du masquage : il est communiqué à l'auteur."))
-    Comment.objects.filter(pk=comment.pk).update(
-        is_hidden=True, hidden_reason=reason.strip(), hidden_by=by
+    _hide(
+        obj=comment,
+        idea=comment.idea,
+        by=by,
+        reason=reason,
+        reports=Report.objects.filter(comment=comment),
+        template="eurekaf/emails/comment_hidden",
+        extra={"hidden_by": by},
     )
-    Report.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
-    if comment.author_id:
-        notifications.notify(
-            users=[comment.author],
-            template="eurekaf/emails/comment_hidden",
-            context={
-                "idea_id": comment.idea_id,
-                "title": comment.idea.title,
-                "reason": reason.strip(),
-            },
-        )
-    comment.is_hidden, comment.hidden_reason = True, reason.strip()
     return comment
 
 
 @transaction.atomic
 def idea_hide(*, idea: Idea, by, reason: str) -> Idea:
-    _require(by, "eurekaf.answer_idea", idea)
-    if not reason.strip():
-        raise IdeaError(_("Indiquez le motif du masquage : il est communiqué à l'auteur."))
-    Idea.objects.filter(pk=idea.pk).update(is_hidden=True, hidden_reason=reason.strip())
-    Report.objects.filter(idea=idea, comment=None, resolved_at=None).update(
-        resolved_at=timezone.now()
+    _hide(
+        obj=idea,
+        idea=idea,
+        by=by,
+        reason=reason,
+        reports=Report.objects.filter(idea=idea, comment=None),
+        template="eurekaf/emails/idea_hidden",
     )
-    if idea.author_id:
-        notifications.notify(
-            users=[idea.author],
-            template="eurekaf/emails/idea_hidden",
-            context={"idea_id": idea.pk, "title": idea.title, "reason": reason.strip()},
-        )
-    idea.is_hidden, idea.hidden_reason = True, reason.strip()
     return idea
+
+
+def _hide(*, obj, idea: Idea, by, reason: str, reports, template: str, extra=None) -> None:
+    """Hide an idea or a comment with a reason, close its reports, tell its author."""
+    _require(by, "eurekaf.answer_idea", idea)
+    reason = reason.strip()
+    if not reason:
+        raise IdeaError(_("Indiquez le motif du masquage : il est communiqué à l'auteur."))
+    type(obj).objects.filter(pk=obj.pk).update(
+        is_hidden=True, hidden_reason=reason, **(extra or {})
+    )
+    reports.filter(resolved_at=None).update(resolved_at=timezone.now())
+    if obj.author_id:
+        notifications.notify(
+            users=[obj.author],
+            template=template,
+            context={"idea_id": idea.pk, "title": idea.title, "reason": reason},
+        )
+    obj.is_hidden, obj.hidden_reason = True, reason
 
 
 def report_create(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> Report:
