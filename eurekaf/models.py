@@ -413,7 +413,8 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("signalement")
         verbose_name_plural = _("signalements")
-        ordering = ["resolved_at", "-created_at"]
+        # Open reports first (PostgreSQL would put the null dates last).
+        ordering = [models.F("resolved_at").asc(nulls_first=True), "-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["idea", "comment", "reporter"],

@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from caflab.rules import is_agent, is_caflab_staff
-from eurekaf.models import Campaign, Comment, Idea, IdeaBox, IdeaStatusChange, Support
+from eurekaf.models import Campaign, Comment, Follow, Idea, IdeaBox, IdeaStatusChange, Support
 from eurekaf.rules import managed_box_ids
 
 SORTS = {
@@ -57,9 +57,12 @@ def idea_list(*, user, filters: dict | None = None) -> QuerySet[Idea]:
         qs = qs.filter(Q(is_hidden=False) | Q(author=user) | Q(box_id__in=managed))
     qs = qs.select_related("box", "author", "origin_caf", "campaign").prefetch_related("themes")
     if user.is_authenticated:
-        qs = qs.annotate(supported=Exists(Support.objects.filter(idea=OuterRef("pk"), agent=user)))
+        qs = qs.annotate(
+            supported=Exists(Support.objects.filter(idea=OuterRef("pk"), agent=user)),
+            followed=Exists(Follow.objects.filter(idea=OuterRef("pk"), user=user)),
+        )
     else:
-        qs = qs.annotate(supported=Value(False))
+        qs = qs.annotate(supported=Value(False), followed=Value(False))
     if box := filters.get("box"):
         qs = qs.filter(box__slug=box)
     statuses = filters.get("status")
@@ -200,7 +203,7 @@ class Statistics:
 
 
 def statistics_for(*, boxes: QuerySet[IdeaBox], since=None, until=None) -> Statistics:
-    """Figures of the ideas of these boxes (merged duplicates left out), in 8 queries."""
+    """Figures of the ideas of these boxes (merged duplicates left out), in 7 queries."""
     ideas = Idea.objects.filter(box__in=boxes).exclude(status=Idea.Status.MERGED)
     if since:
         ideas = ideas.filter(created_at__date__gte=since)
@@ -210,7 +213,9 @@ def statistics_for(*, boxes: QuerySet[IdeaBox], since=None, until=None) -> Stati
     summary = ideas.aggregate(
         total=Count("id"),
         authors=Count("author", distinct=True),
-        answered=Count("id", filter=Q(status__in=Idea.ANSWERED_STATUSES)),
+        # An idea is answered once it left « déposée » (« en étude » is already an answer):
+        # the same definition as the time to first answer.
+        answered=Count("id", filter=Q(first_answer_at__isnull=False)),
         implemented=Count("id", filter=Q(status=Idea.Status.IMPLEMENTED)),
     )
     stats.total, stats.authors = summary["total"], summary["authors"]

@@ -203,6 +203,12 @@ def comment_create(*, idea: Idea, author, text: str) -> Comment:
 def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
     """Moderation: the comment stays in the database, hidden, with its reason; its author
     is told."""
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("idea", "author")
+        .get(pk=comment.pk)
+    )
+    was_hidden = comment.is_hidden
     _hide(
         obj=comment,
         idea=comment.idea,
@@ -212,6 +218,9 @@ def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
         template="eurekaf/emails/comment_hidden",
         extra={"hidden_by": by},
     )
+    # A hidden comment no longer counts in the lists' figures.
+    if not was_hidden:
+        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
     return comment
 
 
@@ -245,6 +254,15 @@ def _hide(*, obj, idea: Idea, by, reason: str, reports, template: str, extra=Non
             context={"idea_id": idea.pk, "title": idea.title, "reason": reason},
         )
     obj.is_hidden, obj.hidden_reason = True, reason
+
+
+@transaction.atomic
+def report_resolve(*, report: Report, by) -> Report:
+    """A manager closes a report without hiding anything (nothing wrong found)."""
+    _require(by, "eurekaf.answer_idea", report.idea)
+    Report.objects.filter(pk=report.pk, resolved_at=None).update(resolved_at=timezone.now())
+    report.refresh_from_db()
+    return report
 
 
 def report_create(*, idea: Idea, by, reason: str, comment: Comment | None = None) -> Report:
@@ -343,7 +361,7 @@ def ideas_change_status(
             idea_change_status(idea=idea, by=by, to_status=to_status, answer=answer)
             done += 1
         except (IdeaError, PermissionDenied) as exc:
-            message = exc.message if isinstance(exc, IdeaError) else _("action non autorisée")
+            message = exc.message if isinstance(exc, IdeaError) else _("Action non autorisée.")
             errors.append(f"« {idea.title} » : {message}")
     return done, errors
 

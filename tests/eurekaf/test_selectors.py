@@ -70,8 +70,8 @@ def test_statistics_by_hand(ideas):
     assert stats.total == 5
     assert stats.authors == 4
     assert stats.supporters == 3
-    assert stats.answered == 2  # implemented + rejected (« en étude » is not an answer)
-    assert stats.answered_share == 40.0
+    assert stats.answered == 3  # left « déposée »: implemented, rejected, en étude
+    assert stats.answered_share == 60.0
     assert stats.implemented == 1
     assert stats.implementation_rate == 20.0
     assert stats.median_days_to_answer == 4.0  # 2, 4, 6

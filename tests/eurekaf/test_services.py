@@ -340,6 +340,8 @@ def test_report_then_hide_a_comment_with_a_reason(
     comment.refresh_from_db()
     assert comment.is_hidden
     assert Report.objects.get().resolved_at is not None
+    idea.refresh_from_db()
+    assert idea.comment_count == 0  # a hidden comment no longer counts
     assert any(m.to == [commenter.email] and "masqué" in m.subject for m in mail.outbox)
 
 
@@ -413,3 +415,19 @@ def test_counters_match_rows_after_a_busy_life(manager):
     assert idea.comment_count == Comment.objects.filter(idea=idea).count() == 5
     assert idea.follower_count == Follow.objects.filter(idea=idea).count()
     assert IdeaStatusChange.objects.filter(idea=idea).count() == 1
+
+
+def test_a_report_can_be_closed_without_hiding(manager, agent):
+    idea = IdeaFactory()
+    report = services.report_create(idea=idea, by=agent, reason="Doublon ?")
+    with pytest.raises(PermissionDenied):
+        services.report_resolve(report=report, by=agent)
+    assert services.report_resolve(report=report, by=manager).resolved_at is not None
+
+
+def test_a_merged_idea_is_not_escalated(manager):
+    duplicate = IdeaFactory()
+    services.idea_merge(duplicate=duplicate, into=IdeaFactory(), by=manager)
+    duplicate.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.idea_escalate(idea=duplicate, by=manager)
