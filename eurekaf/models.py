@@ -6,7 +6,8 @@ expressions, in the transaction that changes the rows they count, so that lists 
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,9 +56,8 @@ class IdeaBox(models.Model):
         verbose_name_plural = _("boîtes à idées")
         ordering = ["caf__number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["is_active"], condition=Q(caf__isnull=True), name="ideabox_one_national"
-            )
+            # One national box: the Caf-less box is unique (Caf boxes are, by the one-to-one).
+            models.UniqueConstraint(Coalesce("caf", Value(0)), name="ideabox_one_national")
         ]
 
     def __str__(self) -> str:
@@ -190,7 +190,8 @@ class Idea(models.Model):
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("fusionnée dans"),
-        on_delete=models.SET_NULL,
+        # An original cannot disappear under its duplicates (they point to it).
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="merged_ideas",
@@ -417,11 +418,15 @@ class Report(models.Model):
         ordering = [models.F("resolved_at").asc(nulls_first=True), "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["idea", "comment", "reporter"],
-                condition=Q(resolved_at__isnull=True),
-                name="report_once_while_open",
-                nulls_distinct=False,
-            )
+                fields=["idea", "reporter"],
+                condition=Q(comment__isnull=True, resolved_at__isnull=True),
+                name="report_idea_once_while_open",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=Q(comment__isnull=False, resolved_at__isnull=True),
+                name="report_comment_once_while_open",
+            ),
         ]
 
     def __str__(self) -> str:

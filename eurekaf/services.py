@@ -386,16 +386,9 @@ def idea_merge(*, duplicate: Idea, into: Idea, by, answer: str = "") -> Idea:
         raise IdeaError(
             _("On ne fusionne pas dans une idée elle-même fusionnée : choisissez l'idée d'origine.")
         )
-    # The original's author does not support their own idea: their support is dropped.
-    moved_supports = _move(Support, "agent_id", duplicate, into, skip={into.author_id})
-    moved_follows = _move(Follow, "user_id", duplicate, into)
-    Idea.objects.filter(pk=into.pk).update(
-        support_count=F("support_count") + moved_supports,
-        follower_count=F("follower_count") + moved_follows,
-        last_activity_at=timezone.now(),
-    )
-    Idea.objects.filter(pk=duplicate.pk).update(support_count=0, merged_into=into)
+    Idea.objects.filter(pk=duplicate.pk).update(merged_into=into)
     duplicate.merged_into = into
+    # Told first, while the duplicate's followers still follow it.
     _record_status(
         duplicate,
         by=by,
@@ -404,6 +397,15 @@ def idea_merge(*, duplicate: Idea, into: Idea, by, answer: str = "") -> Idea:
         or _("Cette idée rejoint « %(title)s », qui porte la même proposition.")
         % {"title": into.title},
     )
+    # The original's author does not support their own idea: their support is dropped.
+    moved_supports = _move(Support, "agent_id", duplicate, into, skip={into.author_id})
+    moved_follows = _move(Follow, "user_id", duplicate, into)
+    Idea.objects.filter(pk=into.pk).update(
+        support_count=F("support_count") + moved_supports,
+        follower_count=F("follower_count") + moved_follows,
+        last_activity_at=timezone.now(),
+    )
+    Idea.objects.filter(pk=duplicate.pk).update(support_count=0, follower_count=0)
     into.refresh_from_db()
     return into
 

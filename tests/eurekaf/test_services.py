@@ -277,6 +277,7 @@ def test_merge_moves_supports_and_followers_without_double_counting(manager):
     assert duplicate.status == Idea.Status.MERGED
     assert duplicate.merged_into == original
     assert duplicate.support_count == 0
+    assert duplicate.follower_count == 0
     assert Follow.objects.filter(idea=original, user=only_dup).exists()
     assert Follow.objects.filter(idea=original, user=duplicate.author).exists()
     assert into.follower_count == Follow.objects.filter(idea=original).count()
@@ -431,3 +432,30 @@ def test_a_merged_idea_is_not_escalated(manager):
     duplicate.refresh_from_db()
     with pytest.raises(PermissionDenied):
         services.idea_escalate(idea=duplicate, by=manager)
+
+
+def test_merge_tells_the_duplicates_followers(manager, django_capture_on_commit_callbacks):
+    duplicate = IdeaFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.idea_merge(duplicate=duplicate, into=IdeaFactory(), by=manager)
+    assert [m.to for m in mail.outbox] == [[duplicate.author.email]]
+    assert "Fusionnée" in mail.outbox[0].subject
+
+
+def test_an_original_with_duplicates_cannot_be_deleted(manager):
+    from django.db.models import ProtectedError
+
+    original = IdeaFactory()
+    services.idea_merge(duplicate=IdeaFactory(), into=original, by=manager)
+    with pytest.raises(ProtectedError):
+        original.delete()
+
+
+def test_only_one_national_box():
+    from django.db import IntegrityError, transaction
+
+    from eurekaf.models import IdeaBox
+
+    box(None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IdeaBox.objects.create(caf=None, name="Autre nationale", slug="autre", is_active=False)
