@@ -6,8 +6,9 @@ An app adds a panel in its AppConfig.ready():
                              template_name="consultations/includes/dashboard.html",
                              get_context=open_consultations_for))
 
-`get_context(user)` returns the template context, or None when the panel does not concern
-this user. Each panel must run a fixed number of queries, whatever the data size.
+`get_context(user)` returns a dict, or None when the panel does not concern this user. The
+panel's template reads it as `panel` (`{{ panel.consultations }}`), next to `panel.title`.
+Each panel must run a fixed number of queries, whatever the data size.
 """
 
 from collections.abc import Callable

@@ -494,6 +494,8 @@ def campaign_create(
     _require(by, "eurekaf.manage_box", box)
     if ends_on < starts_on:
         raise IdeaError(_("La campagne doit se terminer après avoir commencé."))
+    if Campaign.objects.filter(slug=slug).exists():
+        raise IdeaError(_("Cette adresse de campagne est déjà prise : choisissez-en une autre."))
     campaign = Campaign.objects.create(
         box=box,
         kind=kind,

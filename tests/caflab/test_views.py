@@ -39,8 +39,9 @@ def test_every_page_has_one_h1_and_a_title(client, agent):
 def test_home_queries_do_not_grow_with_users(client, agent, n, django_assert_num_queries):
     AgentFactory.create_batch(n, caf=caf("38"))
     client.force_login(agent)
-    # session, user, the user's Caf (greeting), the panels (open consultations)
-    with django_assert_num_queries(4):
+    # session, user, the user's Caf (greeting), then the panels: open consultations,
+    # Eurekaf (running campaigns, followed ideas)
+    with django_assert_num_queries(6):
         assert client.get("/").status_code == 200
 
 
@@ -148,3 +149,13 @@ def test_french_even_when_the_browser_prefers_english(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="fr">' in response.content.decode()
     assert response["Content-Language"] == "fr-fr"
+
+
+def test_home_dashboard_shows_the_open_consultations(client, agent):
+    from tests.consultations.factories import ConsultationFactory
+
+    ConsultationFactory(title="Votre avis sur l'accueil téléphonique")
+    client.force_login(agent)
+    body = client.get("/").content.decode()
+    assert "Consultations ouvertes" in body
+    assert "Votre avis sur l&#x27;accueil téléphonique" in body
