@@ -6,3 +6,6 @@ class CooperationConfig(AppConfig):
     name = "cooperation"
     verbose_name = _("COOPération, les plans d'action CTG et SDSF")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cooperation import dashboard  # noqa: F401 - registers the home panel

@@ -25,14 +25,20 @@ def memberships(user) -> dict[int, str]:
 
 
 def _plan_id(obj) -> int | None:
-    """Predicates accept a plan or anything of a plan (axis, action, indicator, document…)."""
+    """Predicates accept a plan or anything of a plan: axis, objective, action, step,
+    indicator, measure, message, document."""
+    from cooperation.models import Plan
+
     if obj is None:
         return None
+    if isinstance(obj, Plan):
+        return obj.pk
     if hasattr(obj, "plan_id"):
         return obj.plan_id
-    if hasattr(obj, "axis"):  # an objective
-        return obj.axis.plan_id
-    return obj.pk
+    for parent in ("action", "indicator", "axis"):  # step, measure, objective
+        if hasattr(obj, f"{parent}_id"):
+            return _plan_id(getattr(obj, parent))
+    raise TypeError(f"{type(obj).__name__} does not belong to a plan")
 
 
 def _role(user, obj) -> str | None:

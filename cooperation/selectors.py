@@ -62,8 +62,11 @@ def plan_get(*, user, pk: int, filters: dict | None = None) -> Plan:
     if pilot := filters.get("pilot"):
         actions = actions.filter(pilot_organisation_id=pilot)
     if status := filters.get("status"):
+        today = timezone.localdate()
         if status == "en_retard":
-            actions = actions.filter(status__in=LIVE, due_on__lt=timezone.localdate())
+            actions = actions.filter(status__in=LIVE, due_on__lt=today)
+        elif status in LIVE:  # a late action is shown « en retard », not under its status
+            actions = actions.filter(status=status, due_on__gte=today)
         else:
             actions = actions.filter(status=status)
     objectives = Objective.objects.prefetch_related(Prefetch("actions", queryset=actions))

@@ -40,7 +40,21 @@ ACTION_FIELDS = (
     "budget",
     "priority",
 )
-MENTION = re.compile(r"@([\w.-]+)")
+# What a contributor may change on an action; its title, pilot and weight in the roadmap are
+# the pilot's.
+CONTRIBUTOR_FIELDS = {
+    "starts_on",
+    "due_on",
+    "status",
+    "progress",
+    "progress_mode",
+    "description",
+    "owner",
+    "partners",
+    "budget",
+    "priority",
+}
+MENTION = re.compile(r"@([\w.-]*\w)")  # « @sonia.mercier. » ends at the word
 
 
 class PlanError(ValidationError):
@@ -99,6 +113,7 @@ def plan_create(
         starts_on=starts_on,
         ends_on=ends_on,
         template=template,
+        pilot_since=timezone.localdate(),
     )
     PlanMember.objects.create(plan=plan, user=by, role=PlanMember.Role.PILOT)
     if template is not None:
@@ -144,6 +159,11 @@ def member_set(*, plan: Plan, user, role: str, by) -> PlanMember:
     _require(by, "cooperation.manage_plan", plan)
     if role not in PlanMember.Role.values:
         raise PlanError(_("Rôle inconnu."))
+    pilots = PlanMember.objects.filter(plan=plan, role=PlanMember.Role.PILOT)
+    if role != PlanMember.Role.PILOT and list(pilots.values_list("user_id", flat=True)) == [
+        user.pk
+    ]:
+        raise PlanError(_("Un plan garde toujours au moins un pilote."))
     member, created = PlanMember.objects.update_or_create(
         plan=plan, user=user, defaults={"role": role}
     )
@@ -170,8 +190,13 @@ def member_set(*, plan: Plan, user, role: str, by) -> PlanMember:
 @transaction.atomic
 def member_remove(*, plan: Plan, user, by) -> None:
     _require(by, "cooperation.manage_plan", plan)
-    pilots = PlanMember.objects.filter(plan=plan, role=PlanMember.Role.PILOT)
-    if pilots.filter(user=user).exists() and pilots.count() == 1:
+    # Locked, so that two removals at once cannot leave the plan without a pilot.
+    pilots = list(
+        PlanMember.objects.select_for_update()
+        .filter(plan=plan, role=PlanMember.Role.PILOT)
+        .values_list("user_id", flat=True)
+    )
+    if pilots == [user.pk]:
         raise PlanError(_("Un plan garde toujours au moins un pilote."))
     PlanMember.objects.filter(plan=plan, user=user).delete()
     activity.record(
@@ -225,6 +250,17 @@ def action_create(
     _require(by, "cooperation.manage_plan", plan)
     if due_on < starts_on:
         raise PlanError(_("L'échéance doit suivre le début de l'action."))
+    unknown = set(fields) - set(ACTION_FIELDS) - {"partners"}
+    if unknown:
+        raise PlanError(_("Champs inconnus : %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if not 0 <= int(fields.get("progress", 0)) <= 100:
+        raise PlanError(_("L'avancement est un pourcentage, entre 0 et 100."))
+    owner = fields.get("owner")
+    if owner is not None and not plan.members.filter(user=owner).exists():
+        raise PlanError(_("Le référent d'une action doit être membre du plan."))
+    if fields.get("status") == Action.Status.DONE:
+        fields["progress"] = 100
+        fields.setdefault("completed_on", timezone.localdate())
     partners = fields.pop("partners", ())
     action = Action.objects.create(
         plan=plan,
@@ -246,7 +282,8 @@ def action_create(
 def action_update(*, action: Action, by, version: int, **changes) -> Action:
     """Save changes made on version `version` of the action. If someone saved it meanwhile,
     ActionConflict carries the current version and the attempted changes: nothing is lost.
-    Contributors change dates, status and progress; the structure stays the pilot's."""
+    Contributors follow the action (dates, status, progress, referent, partners, budget);
+    its title, pilot organisation and weight stay the pilot's."""
     _require(by, "cooperation.change_action", action)
     unknown = set(changes) - set(ACTION_FIELDS) - {"partners"}
     if unknown:
@@ -258,6 +295,17 @@ def action_update(*, action: Action, by, version: int, **changes) -> Action:
     )
     if current.version != version:
         raise ActionConflict(current=current, attempted=changes)
+    if not by.has_perm("cooperation.manage_plan", current):
+        reserved = sorted(
+            name
+            for name, value in changes.items()
+            if name not in CONTRIBUTOR_FIELDS and _differs(current, name, value)
+        )
+        if reserved:
+            labels = ", ".join(str(Action._meta.get_field(name).verbose_name) for name in reserved)
+            raise PlanError(
+                _("Seul le pilote du plan peut modifier : %(fields)s.") % {"fields": labels}
+            )
     before = activity.snapshot(current, ACTION_FIELDS)
     partners = changes.pop("partners", None)
     for name, value in changes.items():
@@ -271,7 +319,7 @@ def action_update(*, action: Action, by, version: int, **changes) -> Action:
         current.completed_on = current.completed_on or timezone.localdate()
     else:
         current.completed_on = None
-    if current.progress_mode == Action.ProgressMode.STEPS:
+    if current.progress_mode == Action.ProgressMode.STEPS and current.status != Action.Status.DONE:
         current.progress = _progress_from_steps(current)
     current.version = F("version") + 1
     current.updated_by = by
@@ -290,6 +338,15 @@ def action_update(*, action: Action, by, version: int, **changes) -> Action:
         )
     _notify_owner(current, by, previous_owner_id=before["owner"].pk if before["owner"] else None)
     return current
+
+
+def _differs(action: Action, name: str, value) -> bool:
+    if name == "partners":
+        return {p.pk for p in value} != set(action.partners.values_list("pk", flat=True))
+    current = getattr(action, name)
+    if hasattr(current, "pk") or hasattr(value, "pk"):
+        return getattr(current, "pk", current) != getattr(value, "pk", value)
+    return current != value
 
 
 def _progress_from_steps(action: Action) -> int:
@@ -340,9 +397,11 @@ def step_set_done(*, step: Step, by, done: bool) -> Step:
 
 
 def _refresh_step_progress(action: Action) -> None:
-    if action.progress_mode == Action.ProgressMode.STEPS:
+    """Steps are their own rows: the action's version stays, so that a form opened before a
+    milestone was ticked still saves (its progress is recomputed from the steps anyway)."""
+    if action.progress_mode == Action.ProgressMode.STEPS and action.status != Action.Status.DONE:
         Action.objects.filter(pk=action.pk).update(
-            progress=_progress_from_steps(action), version=F("version") + 1
+            progress=_progress_from_steps(action), updated_at=timezone.now()
         )
 
 
@@ -471,6 +530,11 @@ def deadline_reminders(*, today: date | None = None, days_before: int = 7) -> in
         plan__status=Plan.Status.ACTIVE,
     ).exclude(last_reminder_on=today)
     sent = 0
+    pilots_by_plan: dict[int, list] = {}
+    for membership in PlanMember.objects.filter(
+        plan__in=due.values("plan"), role=PlanMember.Role.PILOT
+    ).select_related("user"):
+        pilots_by_plan.setdefault(membership.plan_id, []).append(membership.user)
     for action in due.select_related("plan", "owner").iterator(chunk_size=500):
         with transaction.atomic():
             claimed = (
@@ -480,12 +544,7 @@ def deadline_reminders(*, today: date | None = None, days_before: int = 7) -> in
             )
             if not claimed:
                 continue  # another worker took it
-            pilots = [
-                m.user
-                for m in action.plan.members.filter(role=PlanMember.Role.PILOT).select_related(
-                    "user"
-                )
-            ]
+            pilots = pilots_by_plan.get(action.plan_id, [])
             recipients = {user.pk: user for user in [*pilots, action.owner] if user is not None}
             notifications.notify(
                 users=recipients.values(),

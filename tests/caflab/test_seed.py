@@ -71,5 +71,5 @@ def test_seed_demo_is_idempotent_and_deterministic(seeded):
         )
 
     first = snapshot()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--app", "caflab", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert snapshot() == first

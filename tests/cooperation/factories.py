@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from cooperation.models import Action, Axis, Objective, Plan, PlanMember
@@ -44,8 +45,9 @@ class ActionFactory(DjangoModelFactory):
     objective = factory.SubFactory(ObjectiveFactory)
     plan = factory.LazyAttribute(lambda o: o.objective.axis.plan)
     title = factory.Sequence(lambda n: f"Ouvrir une micro-crèche à horaires atypiques n°{n}")
-    starts_on = datetime.date(2025, 1, 1)
-    due_on = datetime.date(2026, 12, 31)
+    starts_on = datetime.date(2020, 1, 1)
+    # Relative to today, so that a default action never turns late as the calendar moves.
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=400))
 
 
 def member(plan: Plan, user, role: str = PlanMember.Role.CONTRIBUTOR) -> PlanMember:

@@ -179,7 +179,7 @@ def test_done_means_100_and_a_completion_date(plan, pilot):
 def test_invalid_changes_are_refused_in_french(plan, pilot):
     action = ActionFactory(objective__axis__plan=plan)
     with pytest.raises(services.PlanError) as excinfo:
-        services.action_update(action=action, by=pilot, version=1, due_on=datetime.date(2024, 1, 1))
+        services.action_update(action=action, by=pilot, version=1, due_on=datetime.date(2019, 1, 1))
     assert excinfo.value.message == "L'échéance doit suivre le début de l'action."
     with pytest.raises(services.PlanError):
         services.action_update(action=action, by=pilot, version=1, progress=120)
@@ -208,11 +208,13 @@ def test_progress_from_steps(plan, pilot):
 
 def test_baseline_freezes_the_dates(plan, pilot):
     action = ActionFactory(objective__axis__plan=plan)
+    planned = action.due_on
     assert services.plan_freeze_baseline(plan=plan, by=pilot) == 1
-    services.action_update(action=action, by=pilot, version=1, due_on=datetime.date(2027, 6, 30))
+    later = planned + datetime.timedelta(days=90)
+    services.action_update(action=action, by=pilot, version=1, due_on=later)
     action.refresh_from_db()
-    assert action.baseline_due_on == datetime.date(2026, 12, 31)
-    assert action.due_on == datetime.date(2027, 6, 30)
+    assert action.baseline_due_on == planned
+    assert action.due_on == later
     plan.refresh_from_db()
     assert plan.baseline_frozen_at is not None
 
@@ -347,3 +349,87 @@ def test_structure_is_for_pilots(plan, contributor, pilot):
     assert action.plan == plan
     assert Plan.objects.count() == 1
     assert Action.objects.count() == 1
+
+
+def test_a_done_action_stays_at_100_whatever_its_steps(plan, pilot):
+    action = ActionFactory(objective__axis__plan=plan, progress_mode="jalons")
+    services.step_add(action=action, by=pilot, title="Jalon", due_on=datetime.date(2025, 3, 1))
+    action.refresh_from_db()
+    action = services.action_update(
+        action=action, by=pilot, version=action.version, status="realisee"
+    )
+    assert action.progress == 100
+
+
+def test_ticking_a_milestone_does_not_make_an_open_form_stale(plan, pilot):
+    action = ActionFactory(objective__axis__plan=plan, progress_mode="jalons")
+    step = services.step_add(
+        action=action, by=pilot, title="Jalon", due_on=datetime.date(2025, 3, 1)
+    )
+    services.step_set_done(step=step, by=pilot, done=True)
+    updated = services.action_update(action=action, by=pilot, version=1, priority="haute")
+    assert updated.progress == 100
+    assert updated.priority == "haute"
+
+
+def test_a_mention_ends_with_its_word(plan, pilot, contributor):
+    handle = contributor.email.split("@")[0]
+    message = services.message_post(plan=plan, by=pilot, text=f"Merci @{handle}.")
+    assert list(message.mentions.all()) == [contributor]
+
+
+def test_the_last_pilot_cannot_be_demoted(plan, pilot):
+    with pytest.raises(services.PlanError):
+        services.member_set(plan=plan, user=pilot, role="lecteur", by=pilot)
+
+
+def test_contributors_change_progress_and_dates_not_the_structure(plan, contributor):
+    from tests.caflab.factories import OrganisationFactory
+
+    action = ActionFactory(objective__axis__plan=plan)
+    with pytest.raises(services.PlanError) as excinfo:
+        services.action_update(action=action, by=contributor, version=1, weight=3, progress=10)
+    assert excinfo.value.message == "Seul le pilote du plan peut modifier : poids."
+    # Sending unchanged values (a full form) is fine.
+    services.action_update(
+        action=action, by=contributor, version=1, title=action.title, weight=1, progress=10
+    )
+    with pytest.raises(services.PlanError):
+        services.action_update(
+            action=action, by=contributor, version=2, pilot_organisation=OrganisationFactory()
+        )
+
+
+def test_action_create_checks_what_it_is_given(plan, pilot):
+    objective = ActionFactory(objective__axis__plan=plan).objective
+    outsider = AgentFactory(caf=caf("38"))
+    start, end = datetime.date(2025, 1, 1), datetime.date(2025, 6, 30)
+    with pytest.raises(services.PlanError):
+        services.action_create(
+            objective=objective, by=pilot, title="x", starts_on=start, due_on=end, progress=150
+        )
+    with pytest.raises(services.PlanError):
+        services.action_create(
+            objective=objective, by=pilot, title="x", starts_on=start, due_on=end, owner=outsider
+        )
+    done = services.action_create(
+        objective=objective, by=pilot, title="Faite", starts_on=start, due_on=end, status="realisee"
+    )
+    assert done.progress == 100
+    assert done.completed_on is not None
+
+
+def test_permissions_on_steps_and_measures_follow_their_plan(plan, pilot, other_caf_agent):
+    from cooperation.models import Indicator, IndicatorValue
+
+    action = ActionFactory(objective__axis__plan=plan)
+    step = services.step_add(
+        action=action, by=pilot, title="Jalon", due_on=datetime.date(2025, 3, 1)
+    )
+    indicator = Indicator.objects.create(plan=plan, name="Places", baseline=1, target=2)
+    measure = IndicatorValue.objects.create(
+        indicator=indicator, period=datetime.date(2025, 1, 31), value=1
+    )
+    for obj in (step, measure, action.objective):
+        assert pilot.has_perm("cooperation.view_plan", obj)
+        assert not other_caf_agent.has_perm("cooperation.view_plan", obj)
