@@ -2,6 +2,7 @@
 the template's round trip, every bad line reported with nothing imported, one transaction."""
 
 import datetime
+import os
 import shutil
 import subprocess
 import time
@@ -167,6 +168,8 @@ def test_xlsx_export_queries_do_not_grow(client, plan, pilot, n, django_assert_n
 def pdf_text(content: bytes, tmp_path) -> str:
     assert content.startswith(b"%PDF-")
     if not shutil.which("pdftotext"):  # poppler-utils: apt-get install -y poppler-utils
+        if os.environ.get("CAFLAB_REQUIRE_BROWSER") == "1":
+            pytest.fail("pdftotext est introuvable : la CI l'installe (poppler-utils).")
         pytest.skip("pdftotext n'est pas installé")
     path = tmp_path / "plan.pdf"
     path.write_bytes(content)
