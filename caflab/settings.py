@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "consultations",
     "eurekaf",
     "cooperation",
+    "livinglabs",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
     "consultations-purge-drafts": {
         "task": "consultations.tasks.purge_drafts",
         "schedule": 24 * 3600.0,
+    },
+    "livinglabs-flag-inactive-members": {
+        "task": "livinglabs.tasks.flag_inactive_members",
+        "schedule": crontab(hour=6, minute=0, day_of_month=1),
     },
     "cooperation-deadline-reminders": {
         "task": "cooperation.tasks.deadline_reminders",

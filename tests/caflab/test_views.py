@@ -40,8 +40,9 @@ def test_home_queries_do_not_grow_with_users(client, agent, n, django_assert_num
     AgentFactory.create_batch(n, caf=caf("38"))
     client.force_login(agent)
     # session, user, the user's Caf (greeting), then the panels: open consultations,
+    # living labs (the labs the user animates),
     # Eurekaf (running campaigns, followed ideas), COOPération (the user's plan memberships)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get("/").status_code == 200
 
 

@@ -1,0 +1,207 @@
+"""Every non-trivial read of the living labs: lists, the members (facilitators only), and the
+evaluation dashboard of a lab or of the collective."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from livinglabs.models import Contribution, Invitation, Lab, Member, Solicitation, Workshop
+from livinglabs.rules import facilitated_lab_ids
+
+
+def lab_list(*, filters: dict | None = None) -> QuerySet[Lab]:
+    """Every lab (public), with its Caf and its counts, in one query."""
+    filters = filters or {}
+    qs = Lab.objects.select_related("caf", "caf__region").annotate(
+        member_count=Count(
+            "members",
+            filter=Q(members__left_on__isnull=True, members__anonymised_at__isnull=True),
+            distinct=True,
+        ),
+        workshop_count=Count("workshops", distinct=True),
+    )
+    if theme := filters.get("theme"):
+        qs = qs.filter(theme=theme)
+    if status := filters.get("status"):
+        qs = qs.filter(status=status)
+    return qs.order_by("caf__number", "name")
+
+
+def lab_get(*, slug: str) -> Lab:
+    lab = (
+        Lab.objects.select_related("caf").prefetch_related("facilitators").filter(slug=slug).first()
+    )
+    if lab is None:
+        raise Http404
+    return lab
+
+
+def lab_members(*, user, lab: Lab) -> QuerySet[Member]:
+    """The members with their personal data: for the lab's facilitators only (404 otherwise,
+    like a lab that has no members page)."""
+    if lab.pk not in facilitated_lab_ids(user):
+        raise Http404
+    return lab.members.annotate(
+        invited=Count("invitations"),
+        attended=Count("invitations", filter=Q(invitations__attended=True)),
+    ).order_by("left_on", "pseudonym")
+
+
+def lab_workshops(*, lab: Lab) -> QuerySet[Workshop]:
+    return (
+        lab.workshops.select_related("solicitation")
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            present=Count("invitations", filter=Q(invitations__attended=True), distinct=True),
+            contribution_count=Count("contributions", distinct=True),
+        )
+        .order_by("-starts_at")
+    )
+
+
+def workshop_get(*, pk: int) -> Workshop:
+    workshop = (
+        Workshop.objects.select_related("lab", "lab__caf", "solicitation")
+        .prefetch_related(
+            "facilitators",
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.select_related("member").order_by("member__pseudonym"),
+            ),
+            Prefetch("contributions", queryset=Contribution.objects.order_by("kind", "created_at")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if workshop is None:
+        raise Http404
+    return workshop
+
+
+def contribution_list(
+    *, lab: Lab | None = None, filters: dict | None = None
+) -> QuerySet[Contribution]:
+    filters = filters or {}
+    qs = Contribution.objects.select_related("workshop", "workshop__lab")
+    if lab is not None:
+        qs = qs.filter(workshop__lab=lab)
+    if kind := filters.get("kind"):
+        qs = qs.filter(kind=kind)
+    if status := filters.get("status"):
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at")
+
+
+def calendar(*, labs: QuerySet[Lab] | None = None, since: date | None = None) -> QuerySet[Workshop]:
+    """The workshops to come (or since a date), across labs: the collective's calendar."""
+    since = since or timezone.localdate()
+    qs = Workshop.objects.select_related("lab", "lab__caf").filter(starts_at__date__gte=since)
+    if labs is not None:
+        qs = qs.filter(lab__in=labs)
+    return qs.order_by("starts_at")
+
+
+def solicitation_list(*, user) -> QuerySet[Solicitation]:
+    qs = Solicitation.objects.prefetch_related("labs").annotate(
+        workshop_count=Count("workshops", distinct=True),
+        contribution_count=Count("workshops__contributions", distinct=True),
+    )
+    if not user.is_caflab_staff:
+        qs = qs.filter(labs__in=facilitated_lab_ids(user)).distinct()
+    return qs.order_by("status", "deadline")
+
+
+def solicitation_contributions(solicitation: Solicitation) -> QuerySet[Contribution]:
+    """The consolidated view: every contribution of the workshops held for this request."""
+    return (
+        Contribution.objects.filter(workshop__solicitation=solicitation)
+        .select_related("workshop", "workshop__lab")
+        .order_by("workshop__lab__name", "kind", "created_at")
+    )
+
+
+# Evaluation ----------------------------------------------------------------------------------
+@dataclass
+class Evaluation:
+    active_members: int = 0
+    members_ever: int = 0
+    retention: float | None = None  # share of members who joined 6+ months ago and are still there
+    workshops: int = 0
+    workshops_per_month: list[tuple] = field(default_factory=list)
+    invitations: int = 0
+    attendances: int = 0
+    attendance_rate: float | None = None
+    contributions_by_kind: dict[str, int] = field(default_factory=dict)
+    contributions_by_status: dict[str, int] = field(default_factory=dict)
+    solicitations: int = 0
+    solicitations_answered: int = 0
+    flagged_inactive: int = 0
+
+
+def evaluation(*, labs: QuerySet[Lab], today: date | None = None) -> Evaluation:
+    """The figures of one lab or of the collective, in 6 queries whatever the data size."""
+    today = today or timezone.localdate()
+    six_months_ago = today - timedelta(days=183)
+    members = Member.objects.filter(lab__in=labs)
+    figures = members.aggregate(
+        ever=Count("id"),
+        active=Count("id", filter=Q(left_on__isnull=True, anonymised_at__isnull=True)),
+        old=Count("id", filter=Q(joined_on__lte=six_months_ago)),
+        old_still=Count(
+            "id",
+            filter=Q(
+                joined_on__lte=six_months_ago, left_on__isnull=True, anonymised_at__isnull=True
+            ),
+        ),
+        flagged=Count(
+            "id", filter=Q(flagged_inactive_on__isnull=False, anonymised_at__isnull=True)
+        ),
+    )
+    result = Evaluation(
+        active_members=figures["active"],
+        members_ever=figures["ever"],
+        flagged_inactive=figures["flagged"],
+    )
+    if figures["old"]:
+        result.retention = round(100 * figures["old_still"] / figures["old"], 1)
+    workshops = Workshop.objects.filter(lab__in=labs)
+    result.workshops_per_month = list(
+        workshops.annotate(month=TruncMonth("starts_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    result.workshops = sum(n for _month, n in result.workshops_per_month)
+    attendance = Invitation.objects.filter(
+        workshop__lab__in=labs, attended__isnull=False
+    ).aggregate(recorded=Count("id"), present=Count("id", filter=Q(attended=True)))
+    result.invitations, result.attendances = attendance["recorded"], attendance["present"]
+    if attendance["recorded"]:
+        result.attendance_rate = round(100 * attendance["present"] / attendance["recorded"], 1)
+    contributions = Contribution.objects.filter(workshop__lab__in=labs)
+    result.contributions_by_kind = dict(
+        contributions.values_list("kind").annotate(n=Count("id")).order_by()
+    )
+    result.contributions_by_status = dict(
+        contributions.values_list("status").annotate(n=Count("id")).order_by()
+    )
+    solicited = (
+        Solicitation.objects.filter(labs__in=labs)
+        .distinct()
+        .aggregate(
+            total=Count("id", distinct=True),
+            answered=Count(
+                "id",
+                filter=Q(status__in=[Solicitation.Status.ANSWERED, Solicitation.Status.CLOSED]),
+                distinct=True,
+            ),
+        )
+    )
+    result.solicitations, result.solicitations_answered = solicited["total"], solicited["answered"]
+    return result

@@ -1,0 +1,1 @@
+"""Pages of the living labs: thin, over selectors and services."""
