@@ -256,6 +256,16 @@ def contribution_to_eurekaf(*, contribution: Contribution, by):
     return idea
 
 
+@transaction.atomic
+def contribution_link_consultation(*, contribution: Contribution, by, consultation) -> Contribution:
+    """Attach a contribution to a consultation of « La Caf à votre écoute » (None detaches)."""
+    _require(by, "livinglabs.manage_lab", contribution)
+    consultation_id = consultation.pk if consultation is not None else None
+    Contribution.objects.filter(pk=contribution.pk).update(consultation_id=consultation_id)
+    contribution.consultation_id = consultation_id
+    return contribution
+
+
 # Solicitations -------------------------------------------------------------------------------
 @transaction.atomic
 def solicitation_create(

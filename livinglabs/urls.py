@@ -49,6 +49,11 @@ urlpatterns = [
         name="contribution-status",
     ),
     path(
+        "contributions/<int:pk>/consultation/",
+        workshops.ContributionConsultationView.as_view(),
+        name="contribution-consultation",
+    ),
+    path(
         "contributions/<int:pk>/eurekaf/",
         workshops.ContributionEurekafView.as_view(),
         name="contribution-eurekaf",

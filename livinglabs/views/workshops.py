@@ -51,6 +51,24 @@ def attendance(invitations: list) -> dict:
     }
 
 
+def _consultations(user, contributions, *, manage: bool) -> dict:
+    """The consultations a facilitator may attach contributions to, and those attached."""
+    from consultations.selectors import consultation_list
+
+    context = {}
+    if manage:
+        context["consultation_choices"] = list(
+            consultation_list(user=user).order_by("-opens_at")[:100]
+        )
+        linked = {c.pk: c for c in context["consultation_choices"]}
+    else:
+        ids = {c.consultation_id for c in contributions if c.consultation_id}
+        linked = {c.pk: c for c in consultation_list(user=user).filter(pk__in=ids)} if ids else {}
+    for contribution in contributions:
+        contribution.consultation = linked.get(contribution.consultation_id)
+    return context
+
+
 def render_workshop(
     request: HttpRequest, workshop: Workshop, *, status: int = 200, **forms
 ) -> HttpResponse:
@@ -85,6 +103,7 @@ def render_workshop(
             or MinutesForm(initial={"minutes": workshop.minutes}),
             contribution_form=forms.get("contribution_form") or ContributionForm(),
         )
+    context.update(_consultations(user, contributions, manage=context["can_manage"]))
     if context["can_follow_up"]:
         bound = forms.get("status_form")
         for contribution in contributions:
@@ -314,5 +333,34 @@ class ContributionEurekafView(ContributionView):
                 request,
                 _("La contribution est transmise à Eurekaf : elle y devient l'idée n°%(n)s.")
                 % {"n": idea.pk},
+            )
+        return redirect(workshop_url(contribution.workshop, f"contribution-{pk}"))
+
+
+class ContributionConsultationView(ContributionView):
+    """Attach the contribution to a consultation (or detach it with an empty choice)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from consultations.selectors import consultation_list
+
+        contribution = self.contribution
+        require(request.user, "livinglabs.manage_lab", contribution)
+        slug = request.POST.get("consultation", "").strip()
+        consultation = None
+        if slug:
+            consultation = consultation_list(user=request.user).filter(slug=slug).first()
+            if consultation is None:
+                messages.error(request, _("Cette consultation est introuvable."))
+                return redirect(workshop_url(contribution.workshop, f"contribution-{pk}"))
+        services.contribution_link_consultation(
+            contribution=contribution, by=request.user, consultation=consultation
+        )
+        if consultation is None:
+            messages.success(request, _("La contribution n'est plus rattachée à une consultation."))
+        else:
+            messages.success(
+                request,
+                _("La contribution est rattachée à la consultation « %(title)s ».")
+                % {"title": consultation.title},
             )
         return redirect(workshop_url(contribution.workshop, f"contribution-{pk}"))

@@ -308,3 +308,31 @@ def test_a_lab_address_cannot_hide_a_portal_page():
     with pytest.raises(ValidationError) as excinfo:
         lab.full_clean(exclude=["caf"])
     assert "réservée" in str(excinfo.value)
+
+
+def test_a_contribution_is_attached_to_a_consultation(lab, host, client):
+    from django.urls import reverse
+
+    from tests.consultations.factories import ConsultationFactory
+
+    consultation = ConsultationFactory(title="Parents séparés : l'Aripa vous accompagne-t-elle ?")
+    contribution = ContributionFactory(workshop=WorkshopFactory(lab=lab))
+    client.force_login(host)
+    url = reverse("livinglabs:contribution-consultation", args=[contribution.pk])
+    client.post(url, {"consultation": consultation.slug})
+    contribution.refresh_from_db()
+    assert contribution.consultation_id == consultation.pk
+    page = client.get(
+        reverse("livinglabs:workshop-detail", args=[contribution.workshop_id])
+    ).content.decode()
+    assert (
+        "Rattachée à la consultation « Parents séparés : l&#x27;Aripa vous accompagne-t-elle ? »"
+        in page
+    )
+    assert client.post(url, {"consultation": "nexiste-pas"}).status_code == 302
+    contribution.refresh_from_db()
+    assert contribution.consultation_id == consultation.pk  # unchanged
+    with pytest.raises(PermissionDenied):
+        services.contribution_link_consultation(
+            contribution=contribution, by=AgentFactory(), consultation=None
+        )
