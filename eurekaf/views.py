@@ -412,7 +412,8 @@ class IdeaDetailView(EurekafMixin, View):
 
 
 class IdeaActionView(EurekafMixin, View):
-    """A small POST on an idea: 404 if the user may not see it, 403 without `perm`."""
+    """A small POST on an idea: 404 if the user may not see it, 403 without `perm`; each
+    subclass says what it does in `act(request, idea)`."""
 
     http_method_names = ["post"]
     perm = "eurekaf.view_idea"
@@ -422,9 +423,6 @@ class IdeaActionView(EurekafMixin, View):
         if not request.user.has_perm(self.perm, idea):
             raise PermissionDenied
         return self.act(request, idea)
-
-    def act(self, request: HttpRequest, idea: Idea) -> HttpResponse:
-        raise NotImplementedError
 
     def back(self, request: HttpRequest, idea: Idea, anchor: str = "") -> HttpResponse:
         return redirect(_next_url(request, idea.get_absolute_url() + anchor))

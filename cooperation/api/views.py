@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -24,6 +23,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from caflab.api.permissions import RulesPermission
+from caflab.api.schema import PAGE_PARAMETERS
+from caflab.api.schema import error_example as _error
+from caflab.api.schema import ok_response as _ok
 from caflab.charts import STATUS_LABELS
 from cooperation import selectors, services
 from cooperation.api.serializers import (
@@ -89,27 +91,6 @@ def action_queryset():
 
 
 # Schema helpers --------------------------------------------------------------------------------
-def _error(name: str, status_code: int, detail: str, errors: dict | None = None):
-    value = {"status": status_code, "code": name, "detail": detail}
-    if errors is not None:
-        value["errors"] = errors
-    return OpenApiExample(
-        detail if errors is None else next(iter(errors.values()))[0],
-        value=value,
-        response_only=True,
-        status_codes=[str(status_code)],
-    )
-
-
-def _ok(serializer, name: str, value, status_code: int = 200) -> OpenApiResponse:
-    return OpenApiResponse(
-        serializer,
-        examples=[
-            OpenApiExample(name, value=value, response_only=True, status_codes=[str(status_code)])
-        ],
-    )
-
-
 def _invalid(field: str, message: str) -> OpenApiResponse:
     return OpenApiResponse(
         ErrorSerializer,
@@ -155,10 +136,6 @@ CONFLICT_EXAMPLE = {
     "current": {**ACTION_EXAMPLE, "progress": 50, "version": 8},
     "attempted": {"version": 7, "progress": 60},
 }
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Numéro de la page."),
-    OpenApiParameter("page_size", int, description="Éléments par page (200 au plus)."),
-]
 
 
 # Plans -----------------------------------------------------------------------------------------

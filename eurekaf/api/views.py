@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -23,6 +22,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from caflab.api.permissions import RulesPermission
+from caflab.api.schema import error_example as _error
+from caflab.api.schema import ok_response as _ok
 from caflab.rules import is_agent
 from eurekaf import selectors, services
 from eurekaf.api.serializers import (
@@ -56,18 +57,6 @@ def domain_errors():
         yield
     except services.IdeaError as exc:
         raise ValidationError({"non_field_errors": exc.messages}) from exc
-
-
-def _error(name: str, status_code: int, detail: str, errors: dict | None = None):
-    value = {"status": status_code, "code": name, "detail": detail}
-    if errors is not None:
-        value["errors"] = errors
-    return OpenApiExample(
-        detail if errors is None else next(iter(errors.values()))[0],
-        value=value,
-        response_only=True,
-        status_codes=[str(status_code)],
-    )
 
 
 NOT_FOUND = OpenApiResponse(
@@ -107,15 +96,6 @@ def _invalid(example_detail: str) -> OpenApiResponse:
                 "Les données envoyées ne sont pas valides.",
                 {"non_field_errors": [example_detail]},
             )
-        ],
-    )
-
-
-def _ok(serializer, name: str, value, status_code: int = 200) -> OpenApiResponse:
-    return OpenApiResponse(
-        serializer,
-        examples=[
-            OpenApiExample(name, value=value, response_only=True, status_codes=[str(status_code)])
         ],
     )
 

@@ -10,8 +10,6 @@ from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -22,6 +20,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from caflab.api.permissions import RulesPermission
+from caflab.api.schema import PAGE_PARAMETERS
+from caflab.api.schema import error_example as _error
+from caflab.api.schema import ok_response as _ok
 from livinglabs import selectors, services
 from livinglabs.api.serializers import (
     CONTRIBUTION_EXAMPLE,
@@ -49,27 +50,6 @@ def domain_errors():
 
 
 # Schema helpers --------------------------------------------------------------------------------
-def _error(name: str, status_code: int, detail: str, errors: dict | None = None):
-    value = {"status": status_code, "code": name, "detail": detail}
-    if errors is not None:
-        value["errors"] = errors
-    return OpenApiExample(
-        detail if errors is None else next(iter(errors.values()))[0],
-        value=value,
-        response_only=True,
-        status_codes=[str(status_code)],
-    )
-
-
-def _ok(serializer, name: str, value, status_code: int = 200) -> OpenApiResponse:
-    return OpenApiResponse(
-        serializer,
-        examples=[
-            OpenApiExample(name, value=value, response_only=True, status_codes=[str(status_code)])
-        ],
-    )
-
-
 NOT_FOUND = OpenApiResponse(
     LivingLabErrorSerializer,
     description="Aucun living lab n'a cette adresse.",
@@ -97,12 +77,6 @@ def _invalid_query(field: str, message: str) -> OpenApiResponse:
             _error("invalid", 400, "Les données envoyées ne sont pas valides.", {field: [message]})
         ],
     )
-
-
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Numéro de la page."),
-    OpenApiParameter("page_size", int, description="Éléments par page (200 au plus)."),
-]
 
 
 @extend_schema_view(
