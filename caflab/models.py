@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -225,3 +226,27 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.verb} {self.object_repr}"
+
+
+class StoredFile(models.Model):
+    """What every uploaded file keeps (see caflab.files for the checks); each app adds what
+    the file belongs to, and its own `file` field with its folder."""
+
+    file = models.FileField(_("fichier"))
+    name = models.CharField(_("nom"), max_length=200)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    content_type = models.CharField(_("type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        "caflab.User",
+        verbose_name=_("déposé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name

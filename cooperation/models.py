@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caflab.models import Caf, Organisation
+from caflab.models import Caf, Organisation, StoredFile
 
 SOON_DAYS = 30  # « bientôt échue »: due within this many days
 
@@ -451,7 +451,7 @@ class Message(models.Model):
         return self.text[:60]
 
 
-class Document(models.Model):
+class Document(StoredFile):
     class Scan(models.TextChoices):
         PENDING = "en_attente", _("Analyse en attente")
         CLEAN = "sain", _("Sain")
@@ -469,28 +469,14 @@ class Document(models.Model):
         related_name="documents",
     )
     file = models.FileField(_("fichier"), upload_to="cooperation/%Y/%m/")
-    name = models.CharField(_("nom"), max_length=200)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    content_type = models.CharField(_("type"), max_length=100)
     scan = models.CharField(
         _("analyse antivirus"), max_length=12, choices=Scan.choices, default=Scan.PENDING
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("déposé par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["plan", "-created_at"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Resource(models.Model):

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caflab.models import Caf
+from caflab.models import Caf, StoredFile
 
 
 class Theme(models.Model):
@@ -433,27 +433,13 @@ class Report(models.Model):
         return self.reason[:60]
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     idea = models.ForeignKey(
         Idea, verbose_name=_("idée"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("fichier"), upload_to="eurekaf/%Y/%m/")
-    name = models.CharField(_("nom"), max_length=200)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    content_type = models.CharField(_("type"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("déposé par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("pièce jointe")
         verbose_name_plural = _("pièces jointes")
         ordering = ["idea", "created_at"]
-
-    def __str__(self) -> str:
-        return self.name
