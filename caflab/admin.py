@@ -11,6 +11,18 @@ from caflab.forms import UserChangeForm, UserCreationForm
 from caflab.models import ActivityEvent, Caf, Organisation, Region, User
 
 
+def caflab_only(request) -> bool:
+    """The admin is the CafLab team's workplace, and only theirs: an account marked « staff »
+    for another reason does not get in. (The rules of the apps answer some permissions that
+    share the name of Django's model permissions — « livinglabs.view_lab » is open to all — so
+    the door is kept here, not model by model.)"""
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.is_caflab_staff)
+
+
+admin.site.has_permission = caflab_only
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "overseas", "caf_count"]

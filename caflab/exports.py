@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from io import BytesIO
 from itertools import chain, islice
 from typing import Any
@@ -56,8 +57,9 @@ def _lookup(path: str) -> Callable[[Any], Any]:
             if value is None:
                 return None
             value = value.get(part) if isinstance(value, Mapping) else getattr(value, part)
-        # Bound methods such as get_status_display are called; related managers are not.
-        return value() if inspect.ismethod(value) else value
+        # Bound methods and Django's get_FOO_display (a functools.partial) are called; related
+        # managers are not.
+        return value() if inspect.ismethod(value) or isinstance(value, partial) else value
 
     return read
 

@@ -232,7 +232,7 @@ class StoredFile(models.Model):
     """What every uploaded file keeps (see caflab.files for the checks); each app adds what
     the file belongs to, and its own `file` field with its folder."""
 
-    file = models.FileField(_("fichier"))
+    file = models.FileField(_("fichier"), max_length=255)
     name = models.CharField(_("nom"), max_length=200)
     size = models.PositiveIntegerField(_("taille (octets)"))
     content_type = models.CharField(_("type"), max_length=100)

@@ -67,3 +67,14 @@ def seed_all(ctx: SeedContext, *, only: set[str] | None = None) -> None:
         ctx.log(f"- {app}")
         with transaction.atomic():
             module.seed(ctx)
+    _analyze()
+
+
+def _analyze() -> None:
+    """Fresh statistics for PostgreSQL's planner after the bulk inserts (autovacuum may be
+    off or late): without them the first reports plan their joins on empty tables."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "eurekaf",
     "cooperation",
     "livinglabs",
+    "projects",
+    "expo_booking",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +240,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process is replaced once it holds this much memory (KiB): a report build of a
+# national year stays under 1 GB.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=800_000)
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_SERIALIZER = "json"
@@ -263,6 +269,22 @@ CELERY_BEAT_SCHEDULE = {
     "cooperation-deadline-reminders": {
         "task": "cooperation.tasks.deadline_reminders",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "projects-remind-indicator-periods": {
+        "task": "projects.tasks.remind_indicator_periods",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "expo-booking-expire-offers": {
+        "task": "expo_booking.tasks.expire_offers",
+        "schedule": crontab(minute=5),
+    },
+    "expo-booking-reminders": {
+        "task": "expo_booking.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=45),
+    },
+    "projects-remind-jurors": {
+        "task": "projects.tasks.remind_jurors",
+        "schedule": crontab(hour=8, minute=15),
     },
 }
 
@@ -339,6 +361,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint's step-by-step log feeds the report's progress bar, not the console.
+        "weasyprint.progress": {"level": "WARNING", "propagate": False},
     },
 }
 

@@ -468,7 +468,7 @@ class Document(StoredFile):
         blank=True,
         related_name="documents",
     )
-    file = models.FileField(_("fichier"), upload_to="cooperation/%Y/%m/")
+    file = models.FileField(_("fichier"), upload_to="cooperation/%Y/%m/", max_length=255)
     scan = models.CharField(
         _("analyse antivirus"), max_length=12, choices=Scan.choices, default=Scan.PENDING
     )
@@ -491,7 +491,9 @@ class Resource(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
     summary = models.TextField(_("présentation"))
-    file = models.FileField(_("fichier"), upload_to="cooperation/ressources/", blank=True)
+    file = models.FileField(
+        _("fichier"), upload_to="cooperation/ressources/", max_length=255, blank=True
+    )
     url = models.URLField(_("lien"), blank=True)
     themes = models.ManyToManyField(AxisTheme, verbose_name=_("thèmes"), blank=True)
     is_published = models.BooleanField(_("publiée"), default=True)

@@ -437,7 +437,7 @@ class Attachment(StoredFile):
     idea = models.ForeignKey(
         Idea, verbose_name=_("idée"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("fichier"), upload_to="eurekaf/%Y/%m/")
+    file = models.FileField(_("fichier"), upload_to="eurekaf/%Y/%m/", max_length=255)
 
     class Meta:
         verbose_name = _("pièce jointe")

@@ -267,6 +267,7 @@ class Contribution(models.Model):
     status_reason = models.CharField(_("motif"), max_length=300, blank=True)
     eurekaf_idea_id = models.PositiveIntegerField(_("idée Eurekaf"), null=True, blank=True)
     consultation_id = models.PositiveIntegerField(_("consultation liée"), null=True, blank=True)
+    project_id = models.PositiveIntegerField(_("projet lié"), null=True, blank=True)
     created_at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:

@@ -205,3 +205,13 @@ def evaluation(*, labs: QuerySet[Lab], today: date | None = None) -> Evaluation:
     )
     result.solicitations, result.solicitations_answered = solicited["total"], solicited["answered"]
     return result
+
+
+def contributions_for_project(*, project_id: int) -> QuerySet[Contribution]:
+    """What the living labs brought to a project of the portfolio (no personal data: a
+    contribution names no member)."""
+    return (
+        Contribution.objects.filter(project_id=project_id)
+        .select_related("workshop", "workshop__lab")
+        .order_by("-created_at")
+    )

@@ -266,6 +266,18 @@ def contribution_link_consultation(*, contribution: Contribution, by, consultati
     return contribution
 
 
+def contribution_link_project(*, contribution: Contribution, by, project) -> Contribution:
+    """Attach a contribution to a project of the CafLab's portfolio (None detaches); the
+    facilitator must be able to see the project."""
+    _require(by, "livinglabs.manage_lab", contribution)
+    if project is not None and not by.has_perm("projects.view_project", project):
+        raise PermissionDenied
+    project_id = project.pk if project is not None else None
+    Contribution.objects.filter(pk=contribution.pk).update(project_id=project_id)
+    contribution.project_id = project_id
+    return contribution
+
+
 # Solicitations -------------------------------------------------------------------------------
 @transaction.atomic
 def solicitation_create(

@@ -54,6 +54,11 @@ urlpatterns = [
         name="contribution-consultation",
     ),
     path(
+        "contributions/<int:pk>/projet/",
+        workshops.ContributionProjectView.as_view(),
+        name="contribution-project",
+    ),
+    path(
         "contributions/<int:pk>/eurekaf/",
         workshops.ContributionEurekafView.as_view(),
         name="contribution-eurekaf",

@@ -1,6 +1,7 @@
 """Shared fixtures: one user per role, an API client, and the database guard."""
 
 import os
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,8 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Uploaded files of the tests go to a folder of this test process, never to var/media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="caflab-tests-media-")
 
 
 def pytest_sessionstart(session):
@@ -108,11 +111,16 @@ def is_postgres():
 
 
 @pytest.fixture
-def redis_url():
-    """The test Redis (database 15), or a skip: CI requires it."""
+def redis_url(worker_id):
+    """The test Redis, or a skip: CI requires it. Each test process (pytest-xdist worker) has
+    its own database — 15, 14… — so that a real Celery worker never takes another process's
+    tasks."""
     import redis
 
     url = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+    if worker_id.startswith("gw"):
+        base, _, db = url.rpartition("/")
+        url = f"{base}/{int(db) - int(worker_id[2:])}"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:

@@ -1,7 +1,20 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from caflab.models import Caf, Organisation, Region, User
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeField(serializers.ChoiceField):
+    """A code among the model's choices, documented as text with its values: enums named
+    `kind` or `status` exist in several apps, and schema generators would rename them."""
+
+    def __init__(self, *, choices, **kwargs):
+        values = ", ".join(str(value) for value, _label in choices)
+        kwargs.setdefault("help_text", _("Un code parmi : %(values)s.") % {"values": values})
+        super().__init__(choices=choices, **kwargs)
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -6,11 +6,10 @@ people of the community — not even for the lab's facilitators, who see them on
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from caflab.api.serializers import CafSummarySerializer
+from caflab.api.serializers import CafSummarySerializer, CodeField
 from livinglabs.models import Contribution, Lab, Workshop
 
 CAF_NUMBER = r"^(?:[0-9]{2,3}|2[AB])$"
@@ -66,19 +65,9 @@ CONTRIBUTION_EXAMPLE = {
     "status_reason": "",
     "eurekaf_idea_id": None,
     "consultation_id": None,
+    "project_id": None,
     "created_at": "2025-03-11T16:40:00+01:00",
 }
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CodeField(serializers.ChoiceField):
-    """A code among the model's choices, documented as text with its values: the schema's
-    `kind` and `status` enums belong to other apps, and generators would rename them."""
-
-    def __init__(self, *, choices, **kwargs):
-        values = ", ".join(str(value) for value, _label in choices)
-        kwargs.setdefault("help_text", _("Un code parmi : %(values)s.") % {"values": values})
-        super().__init__(choices=choices, **kwargs)
 
 
 # Read serializers ------------------------------------------------------------------------------
@@ -194,6 +183,7 @@ class ContributionSerializer(serializers.ModelSerializer):
             "status_reason",
             "eurekaf_idea_id",
             "consultation_id",
+            "project_id",
             "created_at",
         ]
         read_only_fields = fields

@@ -69,6 +69,28 @@ def _consultations(user, contributions, *, manage: bool) -> dict:
     return context
 
 
+def _projects(user, contributions, *, manage: bool) -> dict:
+    """The portfolio's projects a facilitator may attach contributions to, and those attached."""
+    from projects.selectors import visible_projects
+
+    context = {}
+    if manage:
+        context["project_choices"] = list(
+            visible_projects(user=user).only("pk", "slug", "title").order_by("title")[:200]
+        )
+        linked = {p.pk: p for p in context["project_choices"]}
+    else:
+        ids = {c.project_id for c in contributions if c.project_id}
+        linked = (
+            {p.pk: p for p in visible_projects(user=user).filter(pk__in=ids).only("slug", "title")}
+            if ids
+            else {}
+        )
+    for contribution in contributions:
+        contribution.project = linked.get(contribution.project_id)
+    return context
+
+
 def render_workshop(
     request: HttpRequest, workshop: Workshop, *, status: int = 200, **forms
 ) -> HttpResponse:
@@ -104,6 +126,7 @@ def render_workshop(
             contribution_form=forms.get("contribution_form") or ContributionForm(),
         )
     context.update(_consultations(user, contributions, manage=context["can_manage"]))
+    context.update(_projects(user, contributions, manage=context["can_manage"]))
     if context["can_follow_up"]:
         bound = forms.get("status_form")
         for contribution in contributions:
@@ -362,5 +385,34 @@ class ContributionConsultationView(ContributionView):
                 request,
                 _("La contribution est rattachée à la consultation « %(title)s ».")
                 % {"title": consultation.title},
+            )
+        return redirect(workshop_url(contribution.workshop, f"contribution-{pk}"))
+
+
+class ContributionProjectView(ContributionView):
+    """Attach the contribution to a project of the portfolio (or detach it with an empty choice)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from projects.selectors import visible_projects
+
+        contribution = self.contribution
+        require(request.user, "livinglabs.manage_lab", contribution)
+        slug = request.POST.get("project", "").strip()
+        project = None
+        if slug:
+            project = visible_projects(user=request.user).filter(slug=slug).first()
+            if project is None:
+                messages.error(request, _("Ce projet est introuvable."))
+                return redirect(workshop_url(contribution.workshop, f"contribution-{pk}"))
+        services.contribution_link_project(
+            contribution=contribution, by=request.user, project=project
+        )
+        if project is None:
+            messages.success(request, _("La contribution n'est plus rattachée à un projet."))
+        else:
+            messages.success(
+                request,
+                _("La contribution est rattachée au projet « %(title)s ».")
+                % {"title": project.title},
             )
         return redirect(workshop_url(contribution.workshop, f"contribution-{pk}"))

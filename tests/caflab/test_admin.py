@@ -105,3 +105,19 @@ def test_staff_create_an_agent_who_must_have_a_caf(client, staff):
     assert response.status_code == 200
     assert "Un agent doit être rattaché à sa Caf." in response.content.decode()
     assert 'value="nouvelle.agente@caf38.test"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["admin:index", "admin:livinglabs_lab_changelist", "admin:caflab_caf_changelist"]
+)
+def test_the_admin_is_for_the_caflab_team_only(client, url):
+    """A « staff » flag given for another reason opens nothing, even where an app's rule is
+    open to all (livinglabs.view_lab): the admin site itself checks the CafLab role."""
+    from django.urls import reverse
+
+    from tests.caflab.factories import ReferentFactory
+
+    client.force_login(ReferentFactory(is_staff=True))
+    response = client.get(reverse(url))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]

@@ -41,8 +41,9 @@ def test_home_queries_do_not_grow_with_users(client, agent, n, django_assert_num
     client.force_login(agent)
     # session, user, the user's Caf (greeting), then the panels: open consultations,
     # living labs (the labs the user animates),
-    # Eurekaf (running campaigns, followed ideas), COOPération (the user's plan memberships)
-    with django_assert_num_queries(8):
+    # Eurekaf (running campaigns, followed ideas), COOPération (the user's plan memberships),
+    # projects (the user's project teams), Caf'IA (the Caf's bookings under way)
+    with django_assert_num_queries(10):
         assert client.get("/").status_code == 200
 
 

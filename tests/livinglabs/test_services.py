@@ -336,3 +336,40 @@ def test_a_contribution_is_attached_to_a_consultation(lab, host, client):
         services.contribution_link_consultation(
             contribution=contribution, by=AgentFactory(), consultation=None
         )
+
+
+def test_a_contribution_is_attached_to_a_project(lab, host, client):
+    from django.urls import reverse
+
+    from livinglabs.selectors import contributions_for_project
+    from tests.projects.factories import ProjectFactory
+
+    project = ProjectFactory(title="Simplifier le relevé de dettes Aripa")
+    hidden = ProjectFactory(is_published=False)
+    contribution = ContributionFactory(workshop=WorkshopFactory(lab=lab))
+    client.force_login(host)
+    url = reverse("livinglabs:contribution-project", args=[contribution.pk])
+
+    client.post(url, {"project": project.slug})
+
+    contribution.refresh_from_db()
+    assert contribution.project_id == project.pk
+    page = client.get(
+        reverse("livinglabs:workshop-detail", args=[contribution.workshop_id])
+    ).content.decode()
+    assert "Rattachée au projet « Simplifier le relevé de dettes Aripa »" in page
+    assert list(contributions_for_project(project_id=project.pk)) == [contribution]
+    # A project the facilitator cannot see is not offered, nor accepted.
+    assert hidden.slug not in page
+    client.post(url, {"project": hidden.slug})
+    contribution.refresh_from_db()
+    assert contribution.project_id == project.pk
+    with pytest.raises(PermissionDenied):
+        services.contribution_link_project(contribution=contribution, by=host, project=hidden)
+    with pytest.raises(PermissionDenied):
+        services.contribution_link_project(
+            contribution=contribution, by=AgentFactory(), project=None
+        )
+    client.post(url, {"project": ""})
+    contribution.refresh_from_db()
+    assert contribution.project_id is None

@@ -900,8 +900,8 @@ def test_workshop_page_queries_do_not_grow(agent, lab, n, django_assert_num_quer
     client = logged(agent)
     # session, user, workshop (lab, Caf, solicitation), its facilitators, invitations (member),
     # contributions, the labs the user animates, the lab's members for the checkboxes, the
-    # consultations a contribution can be attached to
-    with django_assert_num_queries(9):
+    # consultations and the projects a contribution can be attached to
+    with django_assert_num_queries(10):
         assert client.get(url("workshop-detail", pk=hub.pk)).status_code == 200
 
 
