@@ -291,6 +291,37 @@ def test_portfolio_queries_do_not_grow(agent, n, django_assert_num_queries):
         assert client.get(url("project-list"), {"kind": "fipe"}).status_code == 200
 
 
+def test_a_portfolio_of_a_thousand_projects_reads_in_as_many_queries(
+    agent, django_assert_num_queries
+):
+    """The scale of a national portfolio: 1,000 projects in three Cafs, the same queries."""
+    programme = ProjectFactory().programme
+    projects = Project.objects.bulk_create(
+        Project(
+            title=f"Relais petite enfance itinérant n°{i}",
+            slug=f"relais-itinerant-{i}",
+            summary="Un relais qui va vers les assistants maternels des communes rurales.",
+            programme=programme,
+            kind="fipe",
+            theme="solutions_accueil",
+            stage="incubation",
+            started_on=date(2024 + i % 2, 1 + i % 12, 1),
+        )
+        for i in range(1000)
+    )
+    through = Project.cafs.through
+    through.objects.bulk_create(
+        through(project_id=project.pk, caf_id=caf(["38", "29", "87"][i % 3]).pk)
+        for i, project in enumerate(projects)
+    )
+    client = logged(agent)
+    with django_assert_num_queries(16):
+        response = client.get(url("project-list"), {"kind": "fipe", "page": "3"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 1001
+    assert len(response.context["projects"]) == 24
+
+
 # The project's page ---------------------------------------------------------------------------
 @pytest.mark.parametrize("role", OUTSIDERS + INSIDERS)
 def test_every_role_sees_a_published_project(request, project, role):
