@@ -23,8 +23,7 @@ from typing import Literal
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy, ngettext, pgettext_lazy
 
 # Colour-blind friendly hues, each at least 5:1 against white, so white text on them stays
 # readable too. Adjacent segments are also separated by a white stroke.

@@ -15,8 +15,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy as _, ngettext
 
 from caflab.models import Caf
 from consultations.models import Consultation, Question

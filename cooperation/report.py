@@ -35,8 +35,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Case, CharField, Count, DateField, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 
 from caflab import charts
 from caflab.models import Organisation

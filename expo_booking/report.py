@@ -22,8 +22,7 @@ from datetime import date
 
 from django.db.models import Count, Max, Q
 from django.utils import formats
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 
 from caflab import charts
 from caflab.models import Region

@@ -10,8 +10,7 @@ Attendance is recorded by the facilitators too: invitations are shown, not edite
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy as _, ngettext
 
 from caflab import exports
 from livinglabs import services

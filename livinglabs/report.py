@@ -14,8 +14,7 @@ from datetime import date, datetime, time
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 
 from caflab import charts
 from livinglabs.models import Contribution, Invitation, Lab, Solicitation, Workshop

@@ -31,8 +31,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 from django.utils import formats
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 
 from caflab import charts
 from projects.models import (

@@ -25,8 +25,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext as _, gettext_lazy, override
 
 from reporting import sections as registry
 from reporting.models import Edito, ExternalIndicator, Highlight, TeamMember

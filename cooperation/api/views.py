@@ -23,9 +23,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from caflab.api.permissions import RulesPermission
-from caflab.api.schema import PAGE_PARAMETERS
-from caflab.api.schema import error_example as _error
-from caflab.api.schema import ok_response as _ok
+from caflab.api.schema import PAGE_PARAMETERS, error_example as _error, ok_response as _ok
 from caflab.charts import STATUS_LABELS
 from cooperation import selectors, services
 from cooperation.api.serializers import (

@@ -22,8 +22,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from caflab.api.permissions import RulesPermission
-from caflab.api.schema import error_example as _error
-from caflab.api.schema import ok_response as _ok
+from caflab.api.schema import error_example as _error, ok_response as _ok
 from caflab.rules import is_agent
 from eurekaf import selectors, services
 from eurekaf.api.serializers import (

@@ -14,8 +14,7 @@ from contextlib import contextmanager
 
 from django.db.models import Q
 from django.http import Http404
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext as _, gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -24,9 +23,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from caflab.api.permissions import RulesPermission
-from caflab.api.schema import PAGE_PARAMETERS
-from caflab.api.schema import error_example as _error
-from caflab.api.schema import ok_response as _ok
+from caflab.api.schema import PAGE_PARAMETERS, error_example as _error, ok_response as _ok
 from caflab.rules import is_referent, referent_region_ids
 from expo_booking import selectors, services
 from expo_booking.api.serializers import (

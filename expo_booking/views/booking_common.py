@@ -10,17 +10,19 @@ from itertools import groupby
 
 import rules
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 
-from caflab import files
 from caflab.rules import is_agent, is_referent
+from caflab.view_tools import (  # shared by every app's views
+    error_text as error_text,
+    paginate as paginate,
+    related_or_none as related_or_none,
+    require as require,
+    serve as serve,
+)
 from expo_booking.models import Booking
 
 # The states of a day in the calendar (selectors.Cell.state): the word, the letter shown in a
@@ -55,12 +57,6 @@ class ExpoView(View):
         """Load what the page is about (404) and check the right to act on it (403)."""
 
 
-def require(user, perm: str, obj=None) -> None:
-    """A missing right on something the user sees: 403."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def can_book(user) -> bool:
     """The CafLab books for any Caf, an agent (or a referent working in a Caf) for their own."""
     return bool(user.is_caflab_staff or is_agent(user))
@@ -76,40 +72,6 @@ def nav(user, section: str) -> dict:
         "can_follow": rules.has_perm("expo_booking.confirm_booking", user),
         "can_see_statistics": rules.has_perm("expo_booking.view_statistics", user),
     }
-
-
-def related_or_none(obj, name: str):
-    """A reverse one-to-one read by select_related (hand-over, feedback): None when there is
-    none."""
-    try:
-        return getattr(obj, name)
-    except ObjectDoesNotExist:
-        return None
-
-
-def optional_url(name: str, **kwargs) -> str:
-    """The address of a page another part of the portal serves, or "" while it does not."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
-
-
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-def paginate(request: HttpRequest, items, per_page: int, *, param: str = "page") -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get(param))
-
-
-def serve(stored) -> HttpResponse:
-    try:
-        return files.protected_file_response(
-            stored.file, filename=stored.name, content_type=stored.content_type
-        )
-    except FileNotFoundError:  # the row outlived its file: nothing to serve
-        raise Http404 from None
 
 
 def day_label(day: date) -> str:

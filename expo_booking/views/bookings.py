@@ -14,8 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 from caflab.models import Caf
 from expo_booking import feeds, selectors, services
@@ -36,7 +35,6 @@ from expo_booking.views.booking_common import (
     can_book,
     error_text,
     nav,
-    optional_url,
     paginate,
     period_text,
     related_or_none,
@@ -49,7 +47,7 @@ BOOKINGS_PAGE_SIZE = 20
 # The request form ---------------------------------------------------------------------------
 def waitlist_address(data: dict, caf: Caf, *, choose_caf: bool) -> str:
     """The waitlist page with the request typed here: the same names as this form's fields."""
-    base = optional_url("expo_booking:waitlist-join")
+    base = reverse("expo_booking:waitlist-join")
     if not base:
         return ""
     query = {}

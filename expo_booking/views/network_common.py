@@ -4,15 +4,19 @@ to open the page (403 otherwise), the tabs each user sees, pagination and error 
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from caflab import files
 from caflab.models import Caf
+from caflab.view_tools import (  # shared by every app's views
+    error_text as error_text,
+    paginate as paginate,
+    query_without as query_without,
+    require as require,
+    serve as serve,
+)
 from expo_booking import feeds
 
 
@@ -30,12 +34,6 @@ class ExpoView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
 
-def require(user, perm: str, obj=None) -> None:
-    """A missing right on something the user sees: 403."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def tabs(user, current: str) -> dict:
     """The tabs of the Caf'IA pages this user may open, for the template's navigation."""
     return {
@@ -45,36 +43,11 @@ def tabs(user, current: str) -> dict:
     }
 
 
-def paginate(request: HttpRequest, items, per_page: int, *, param: str = "page") -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get(param))
-
-
-def query_without(request: HttpRequest, *params: str) -> str:
-    query = request.GET.copy()
-    for param in params:
-        query.pop(param, None)
-    return query.urlencode()
-
-
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 def asked_year(request: HttpRequest) -> int:
     value = request.GET.get("year", "")
     if value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
     return timezone.localdate().year
-
-
-def serve(stored) -> HttpResponse:
-    """A stored file, after the caller checked the right to it; 404 if the file is gone."""
-    try:
-        return files.protected_file_response(
-            stored.file, filename=stored.name, content_type=stored.content_type
-        )
-    except FileNotFoundError:  # the row outlived its file: nothing to serve
-        raise Http404 from None
 
 
 def feed_url(caf: Caf) -> str:

@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views import View
 
 from caflab import charts
+from caflab.view_tools import (  # shared by every app's views
+    error_text as error_text,
+    paginate as paginate,
+    query_without as query_without,
+    require as require,
+)
 from livinglabs import selectors
 from livinglabs.models import Contribution, Lab, Workshop
 
@@ -25,12 +29,6 @@ class LabsView(View):
         if not self.public and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
-
-
-def require(user, perm: str, obj=None) -> None:
-    """A missing right on something the user sees: 403."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def rights(user, lab: Lab) -> dict:
@@ -74,21 +72,6 @@ def can_follow_up(user, obj) -> bool:
     return user.has_perm("livinglabs.manage_lab", obj) or bool(
         user.is_authenticated and user.is_caflab_staff
     )
-
-
-def paginate(request: HttpRequest, items, per_page: int, *, param: str = "page") -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get(param))
-
-
-def query_without(request: HttpRequest, *params: str) -> str:
-    query = request.GET.copy()
-    for param in params:
-        query.pop(param, None)
-    return query.urlencode()
-
-
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def by_month(workshops) -> list[Workshop]:

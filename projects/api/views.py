@@ -24,9 +24,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from caflab.api.permissions import RulesPermission
-from caflab.api.schema import PAGE_PARAMETERS
-from caflab.api.schema import error_example as _error
-from caflab.api.schema import ok_response as _ok
+from caflab.api.schema import PAGE_PARAMETERS, error_example as _error, ok_response as _ok
 from projects import selectors, services
 from projects.api.serializers import (
     CALL_DETAIL_EXAMPLE,

@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.views import View
 
+from caflab.view_tools import (  # shared by every app's views
+    error_text as error_text,
+    paginate as paginate,
+    query_without as query_without,
+    require as require,
+)
 from projects import selectors
 from projects.models import Helper, Need
 
@@ -25,27 +29,6 @@ class NetworkView(LoginRequiredMixin, View):
         if self.permission:
             require(request.user, self.permission)
         return super().dispatch(request, *args, **kwargs)
-
-
-def require(user, perm: str, obj=None) -> None:
-    """A missing right on something the user sees: 403."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def paginate(request: HttpRequest, items, per_page: int, *, param: str = "page") -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get(param))
-
-
-def query_without(request: HttpRequest, *params: str) -> str:
-    query = request.GET.copy()
-    for param in params:
-        query.pop(param, None)
-    return query.urlencode()
-
-
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def suggestions(needs: list[Need], helpers: list[Helper]) -> None:

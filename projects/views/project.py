@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caflab import files
@@ -47,7 +48,6 @@ from projects.views.project_common import (
     ProjectActionView,
     ProjectsView,
     error_text,
-    optional_url,
     related_or_none,
     require,
     rights,
@@ -72,7 +72,7 @@ def incubation(project: Project) -> dict | None:
         "modules": [
             (module, track.modules.get(module.pk, False)) for module in cohort.modules.all()
         ],
-        "url": optional_url("projects:cohort-detail", slug=cohort.slug),
+        "url": reverse("projects:cohort-detail", kwargs={"slug": cohort.slug}),
     }
 
 
@@ -146,13 +146,15 @@ def render_project(request: HttpRequest, slug: str, *, status: int = 200, **form
         "assessment": assessment
         if assessment is not None and (assessment.is_published or internal)
         else None,
-        "programme_url": optional_url("projects:programme-detail", slug=project.programme.slug)
+        "programme_url": reverse(
+            "projects:programme-detail", kwargs={"slug": project.programme.slug}
+        )
         if project.programme
         else "",
-        "call_url": optional_url("projects:call-detail", slug=project.application.call.slug)
+        "call_url": reverse("projects:call-detail", kwargs={"slug": project.application.call.slug})
         if project.application
         else "",
-        "needs_url": optional_url("projects:need-list"),
+        "needs_url": reverse("projects:need-list"),
         "lab_contributions": lab_contributions(project),
         "has_errors": status >= 400,
         **can,

@@ -4,14 +4,19 @@ otherwise), the right to act on it (403 otherwise), and small helpers of the tem
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from caflab.view_tools import (  # shared by every app's views
+    error_text as error_text,
+    paginate as paginate,
+    query_without as query_without,
+    related_or_none as related_or_none,
+    require as require,
+)
 from projects.models import Project
 from projects.selectors import visible_projects
 
@@ -55,12 +60,6 @@ def project_or_404(user, slug: str) -> Project:
     return project
 
 
-def require(user, perm: str, obj=None) -> None:
-    """A missing right on something the user sees: 403."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def rights(user, project: Project) -> dict:
     """What the templates show or hide about one project: one check per right, not per row."""
     return {
@@ -79,22 +78,6 @@ def project_url(project: Project, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def optional_url(name: str, **kwargs) -> str:
-    """The address of a page another part of the portal serves, or "" while it does not."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
-
-
-def related_or_none(obj, name: str):
-    """A reverse one-to-one (kit, bilan) read by select_related: None when there is none."""
-    try:
-        return getattr(obj, name)
-    except ObjectDoesNotExist:
-        return None
-
-
 def safe_next(request: HttpRequest, default: str) -> str:
     """Where to go back after an action posted from another page (the review list)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -103,18 +86,3 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
-
-
-def paginate(request: HttpRequest, items, per_page: int, *, param: str = "page") -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get(param))
-
-
-def query_without(request: HttpRequest, *params: str) -> str:
-    query = request.GET.copy()
-    for param in params:
-        query.pop(param, None)
-    return query.urlencode()
-
-
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)

@@ -5,8 +5,7 @@ Anyone else gets a 403 (anonymous callers a 401) before any lookup, so that the 
 builds tell nothing. Requests go through reporting.services, whose refusals are a 400 with their
 French sentence."""
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -16,9 +15,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from caflab.api.permissions import RulesPermission
-from caflab.api.schema import PAGE_PARAMETERS
-from caflab.api.schema import error_example as _error
-from caflab.api.schema import ok_response as _ok
+from caflab.api.schema import PAGE_PARAMETERS, error_example as _error, ok_response as _ok
 from caflab.files import protected_file_response
 from reporting import services
 from reporting.api.serializers import (
