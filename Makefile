@@ -7,7 +7,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo messages lint format bench browsers clean
+.PHONY: run test install install-dev migrate demo messages lint format bench browsers clean \
+	reliability load load-short
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,23 @@ run: install
 test: install-dev
 	@url="$$($(PY) -m caflab.testdb)" || exit 1; \
 	DATABASE_URL="$$url" $(VENV)/bin/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+## reliability: the fault tests (worker killed mid-build, Redis down, PostgreSQL restarted, SMTP
+## failing), then the full load scenario → bench/load-results.json. Run it on a quiet machine.
+CITIZENS ?= 2000
+DURATION ?= 300
+reliability: install-dev
+	@url="$$($(PY) -m caflab.testdb)" || exit 1; \
+	DATABASE_URL="$$url" $(VENV)/bin/pytest tests/reliability $(PYTEST_ARGS)
+	$(MAKE) load
+
+## load: 2,000 citizens answer a public consultation in 5 minutes while agents browse (gunicorn,
+## PostgreSQL, Redis on loopback; its own database). load-short: 200 citizens in 30 s (CI).
+load: install-dev
+	$(PY) bench/load.py --citizens $(CITIZENS) --duration $(DURATION)
+
+load-short: install-dev
+	$(PY) bench/load.py --citizens 200 --duration 30 --output var/load-results-short.json
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

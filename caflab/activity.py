@@ -60,6 +60,12 @@ def feed(*, scope: str) -> QuerySet[ActivityEvent]:
 
 
 def history(obj: Model) -> QuerySet[ActivityEvent]:
-    return ActivityEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-    ).select_related("actor")
+    """The object's domain events; the audit trail (scope « audit », caflab.audit) is staff's,
+    in the admin, not part of the history the pages show."""
+    return (
+        ActivityEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+        .exclude(scope="audit")
+        .select_related("actor")
+    )

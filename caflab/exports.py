@@ -150,7 +150,7 @@ def csv_response(
     """Stream a CSV file that French Excel opens directly."""
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     lines = chain(
-        ["\ufeff", writer.writerow([str(column.header) for column in columns])],
+        ["\ufeff", writer.writerow([neutralise(str(column.header)) for column in columns])],
         (writer.writerow(cells) for cells in export_rows(rows=rows, columns=columns)),
     )
     response = StreamingHttpResponse(lines, content_type=CSV_CONTENT_TYPE)
@@ -169,7 +169,7 @@ def xlsx_response(
     """Build an XLSX file with a bold frozen header, native dates and numbers."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(sheet_title))
-    headers = [str(column.header) for column in columns]
+    headers = [neutralise(str(column.header)) for column in columns]
     cells = export_rows(rows=rows, columns=columns, formatter=xlsx_cell)
     sample = list(islice(cells, WIDTH_SAMPLE))
     for index, header in enumerate(headers):

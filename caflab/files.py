@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -44,6 +45,11 @@ TEXT = Kind("texte", "text/plain", (".txt", ".csv"))
 DOCUMENTS = (PDF, PNG, JPEG, DOCX, XLSX, PPTX, ODT, TEXT)
 
 _OOXML_MARKERS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
+# Text that a browser would run as a page or an image (HTML, SVG, XML): never a « text » file,
+# whatever its name (downloads are attachments with nosniff, but a copy may be opened anywhere).
+_MARKUP = re.compile(
+    rb"<\s*(?:!doctype|\?xml|html|head|body|script|svg|iframe|object|embed|meta|xml)\b", re.I
+)
 
 
 def sniff(head: bytes, data: io.BufferedIOBase | None = None) -> Kind | None:
@@ -76,6 +82,8 @@ def sniff(head: bytes, data: io.BufferedIOBase | None = None) -> Kind | None:
             # A multi-byte character cut by the sample's end is fine.
             if exc.start < len(head) - 4:
                 return None
+        if _MARKUP.search(head):
+            return None
         return TEXT
     return None
 

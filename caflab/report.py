@@ -9,14 +9,14 @@ from django.db.models import Count, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from caflab import charts
+from caflab import charts, rgpd
 from caflab.models import Region, User
 from reporting.sections import Figure, Section, register
 
 
 def innovators_at(day: date):
     """The members of the community on that day: they joined by then and still belong to it."""
-    return User.objects.filter(is_active=True, is_innovator=True, innovator_since__lte=day)
+    return User.objects.filter(rgpd.counted_accounts(), is_innovator=True, innovator_since__lte=day)
 
 
 @register(order=40, part="infuser")
@@ -29,13 +29,15 @@ def network_section(year: int) -> Section:
         Region.objects.annotate(
             member_count=Count(
                 "cafs__users",
-                filter=Q(
-                    cafs__users__is_active=True,
+                filter=rgpd.counted_accounts("cafs__users__")
+                & Q(
                     cafs__users__is_innovator=True,
                     cafs__users__innovator_since__lte=end,
                 ),
             ),
-            referent_count=Count("referents", filter=Q(referents__is_active=True), distinct=True),
+            referent_count=Count(
+                "referents", filter=rgpd.counted_accounts("referents__"), distinct=True
+            ),
         ).order_by("overseas", "name")
     )
     figures = [
@@ -43,7 +45,7 @@ def network_section(year: int) -> Section:
         Figure("innovators_new", members["new"], _("nouveaux membres dans l'année")),
         Figure(
             "innovation_referents",
-            User.objects.filter(is_active=True, role=User.Role.REFERENT).count(),
+            User.objects.filter(rgpd.counted_accounts(), role=User.Role.REFERENT).count(),
             _("référents innovation en région"),
         ),
     ]

@@ -27,6 +27,8 @@ def user_get_profile(*, user_id: int) -> User:
 
 def innovator_count(*, at_date) -> int:
     """Members of the community of innovators on a given date."""
+    from caflab import rgpd
+
     return User.objects.filter(
-        is_active=True, is_innovator=True, innovator_since__lte=at_date
+        rgpd.counted_accounts(), is_innovator=True, innovator_since__lte=at_date
     ).count()

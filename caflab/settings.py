@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "django_celery_results",
     "django_celery_beat",
     "import_export",
@@ -78,13 +80,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "caflab.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "caflab.middleware.PermissionsPolicyMiddleware",
+    "caflab.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "caflab.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "caflab.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "caflab.view_tools.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -130,10 +136,13 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: a Redis restart degrades the rate limits, never the pages (caflab.cache).
+            "BACKEND": "caflab.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "caflab",
             "TIMEOUT": 300,
+            # A Redis that hangs costs a request at most a second or two, not a worker forever.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -250,7 +259,13 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# acks_late + reject_on_worker_lost: a task whose worker dies (SIGKILL, OOM, lost node) stays
+# unacknowledged in Redis and is delivered again once the visibility timeout has passed. It must
+# exceed the longest task (the report's 15-minute time limit) or a running task would be
+# delivered twice; an hour is the production setting, the fault tests shorten it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Installed in the database by the beat scheduler at start; staff can pause them in the admin.
 CELERY_BEAT_SCHEDULE = {
@@ -285,6 +300,14 @@ CELERY_BEAT_SCHEDULE = {
     "projects-remind-jurors": {
         "task": "projects.tasks.remind_jurors",
         "schedule": crontab(hour=8, minute=15),
+    },
+    "reporting-send-waiting-runs": {
+        "task": "reporting.tasks.send_waiting_runs",
+        "schedule": 60.0,
+    },
+    "caflab-apply-retention": {
+        "task": "caflab.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 
@@ -332,18 +355,48 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "caflab.api.schema.postprocess_error_responses",
+    ],
 }
 
 # Security
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent on every response by caflab.middleware.PermissionsPolicyMiddleware.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+# Content-Security-Policy (django-csp, caflab.middleware.ContentSecurityPolicyMiddleware):
+# no inline script or style anywhere on the portal's own pages. NONCE only appears in the
+# header of a response whose template asked for `request.csp_nonce` (the API docs pages);
+# the few third-party pages that need more are relaxed one by one in the middleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
@@ -373,4 +426,12 @@ CAFLAB_CONSULTATION_BURST_PER_DAY = env.int("CAFLAB_CONSULTATION_BURST_PER_DAY",
 CAFLAB_VIRUS_SCAN_COMMAND = env.str("CAFLAB_VIRUS_SCAN_COMMAND", default="")
 # Public answers accepted per address and consultation in ten minutes (429 beyond).
 CAFLAB_CONSULTATION_SUBMIT_RATE = env.int("CAFLAB_CONSULTATION_SUBMIT_RATE", default=30)
+# Request limits (with DATA_UPLOAD_MAX_MEMORY_SIZE above; beyond them a French 413 or 400):
+# fields and files per form, and a whole request, files included (5 files of 10 Mo and text).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+CAFLAB_MAX_REQUEST_SIZE = env.int("CAFLAB_MAX_REQUEST_SIZE", default=60 * 1024 * 1024)
+# Posts per agent: ideas per hour and comments per ten minutes (pages and API; 429 beyond).
+CAFLAB_IDEA_POST_RATE = env.str("CAFLAB_IDEA_POST_RATE", default="10/h")
+CAFLAB_COMMENT_POST_RATE = env.str("CAFLAB_COMMENT_POST_RATE", default="30/10m")
 CAFLAB_DEMO_PASSWORD = "caflab-demo"  # noqa: S105 - documented demo password, demo data only

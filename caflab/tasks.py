@@ -51,3 +51,14 @@ def send_notification(self, *, user_id: int, template: str, context: dict) -> bo
     # The log names the template and the account id, never the address.
     logger.info("notification %s sent to user %s", template, user_id)
     return True
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    """Nightly (beat): anonymise what has outlived its retention period (caflab.rgpd)."""
+    from caflab import services
+
+    done = services.apply_retention()
+    # Counts per model only: never who.
+    logger.info("retention applied: %s", done or "nothing to erase")
+    return done

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +7,9 @@ from django.views.generic import TemplateView
 
 from caflab import views
 
+# The admin has no login form of its own: /admin/login/ sends to allauth's login, so that the
+# second factor (allauth MFA) cannot be skipped by signing in through the admin.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Administration du CafLab")
 admin.site.site_title = _("Administration du CafLab")
 admin.site.index_title = _("Tableau de bord de l'équipe CafLab")

@@ -134,11 +134,20 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 def lockout(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
     """django-axes: too many failed logins for this account from this address."""
-    return render(request, "caflab/lockout.html", status=429)
+    from axes.helpers import get_cool_off
+
+    response = render(request, "caflab/lockout.html", status=429)
+    cool_off = get_cool_off(request)
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    # A body too big, too many fields or files: said in French (413/400), in JSON under /api/.
+    from caflab.view_tools import refused_request
+
+    return refused_request(request, exception) or render(request, "400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -214,7 +214,7 @@ class AnswerView(View):
         if draft is None or draft.submitted_at is not None or (editing and not draft.editing):
             draft = self.new_draft(request, editing=editing)
         step = min(
-            int(request.GET.get("etape", draft.step) or 0), draft.step, len(self.sections()) - 1
+            _int(request.GET.get("etape", draft.step)) or 0, draft.step, len(self.sections()) - 1
         )
         return self.render_step(request, draft, max(step, 0), self.form_for(draft, max(step, 0)))
 
@@ -398,10 +398,11 @@ def _raw_values(post, form: SectionForm) -> dict:
     """What was typed in this section, valid or not, to keep it in the draft."""
     raw = {}
     for name, form_field in form.fields.items():
+        # The draft is JSON in PostgreSQL, which refuses NUL: the form says it on sending.
         if isinstance(form_field, MultipleChoiceField):
-            raw[name] = post.getlist(name)
+            raw[name] = [value.replace("\x00", "") for value in post.getlist(name)]
         else:
-            raw[name] = post.get(name, "")
+            raw[name] = post.get(name, "").replace("\x00", "")
     return raw
 
 

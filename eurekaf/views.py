@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _, ngettext
 from django.views import View
 
-from caflab import charts, exports, files
+from caflab import charts, exports, files, ratelimit
 from caflab.models import Caf, User
 from caflab.rules import is_agent, is_caflab_staff
 from eurekaf import selectors, services
@@ -110,6 +111,22 @@ def _refused(request: HttpRequest, *, title: str, message: str, back=None) -> Ht
         {"title": title, "message": message, "back": back},
         status=403,
     )
+
+
+def over_post_rate(request: HttpRequest, action: str, rate: str) -> int:
+    """Counts one post of this agent (pages and API share the count): 0 within `rate`, else
+    the seconds before the next one is accepted."""
+    allowed, wait = ratelimit.hit_user(request.user, action, rate)
+    return 0 if allowed else wait
+
+
+def too_many_posts(response: HttpResponse, wait: int) -> HttpResponse:
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _minutes(wait: int) -> int:
+    return max(1, -(-wait // 60))
 
 
 def _with_support_rights(user, ideas) -> list[Idea]:
@@ -251,6 +268,19 @@ class IdeaCreateView(EurekafMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         form = IdeaForm(request.POST, request.FILES, user=user)
+        if form.is_valid() and (
+            wait := over_post_rate(request, "eurekaf-idea", settings.CAFLAB_IDEA_POST_RATE)
+        ):
+            # What was typed stays on the page, to be sent again later.
+            form.add_error(
+                None,
+                _(
+                    "Trop d'idées déposées en peu de temps : celle-ci n'est pas enregistrée. "
+                    "Réessayez dans %(minutes)s min ; votre texte est conservé ci-dessous."
+                )
+                % {"minutes": _minutes(wait)},
+            )
+            return too_many_posts(self.render_form(request, form, status=429), wait)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -280,6 +310,8 @@ class IdeaCreateView(EurekafMixin, View):
 
     def render_form(self, request: HttpRequest, form: IdeaForm, status: int = 200):
         title = (form.data.get("title") if form.is_bound else form.initial.get("title")) or ""
+        # What was typed, refused or not, searches the similar ideas: PostgreSQL refuses NUL.
+        title = title.replace("\x00", "")[:160]
         similar = selectors.similar_ideas(user=request.user, title=title) if title else []
         return render(
             request,
@@ -476,6 +508,20 @@ class IdeaCommentView(IdeaActionView):
 
     def act(self, request: HttpRequest, idea: Idea) -> HttpResponse:
         form = CommentForm(request.POST)
+        if form.is_valid() and (
+            wait := over_post_rate(request, "eurekaf-comment", settings.CAFLAB_COMMENT_POST_RATE)
+        ):
+            form.add_error(
+                "text",
+                _(
+                    "Trop de commentaires publiés en peu de temps : celui-ci n'est pas "
+                    "enregistré. Réessayez dans %(minutes)s min ; votre texte est conservé."
+                )
+                % {"minutes": _minutes(wait)},
+            )
+            return too_many_posts(
+                render_detail(request, idea.pk, status=429, comment_form=form), wait
+            )
         if form.is_valid():
             try:
                 comment = services.comment_create(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -94,24 +95,34 @@ def retry(*, run: ReportRun, by) -> ReportRun:
 
 def _enqueue(run: ReportRun) -> None:
     """Hand the build to Celery once the row is committed. If the broker does not answer, the
-    run fails with a reason instead of waiting for nobody (a later request starts afresh); in
-    the embedded default (eager Celery) a failed build stays a failed run, not a server error."""
+    run stays « en attente » with no task: `send_waiting` (beat, every minute) hands it over
+    once the broker is back. In the embedded default (eager Celery) a failed build is already
+    a failed run when `delay` raises: nothing more to do."""
+    transaction.on_commit(lambda: _send(run.pk))
+
+
+def _send(run_id: int) -> bool:
     from reporting.tasks import build_report
 
-    def send() -> None:
-        try:
-            result = build_report.delay(run_id=run.pk)
-        except Exception:
-            logger.exception("report run %s could not be handed to the workers", run.pk)
-            ReportRun.objects.filter(pk=run.pk, status=ReportRun.Status.QUEUED).update(
-                status=ReportRun.Status.FAILED,
-                finished_at=timezone.now(),
-                error=_("La file des tâches ne répond pas : relancez la génération plus tard."),
-            )
-            return
-        ReportRun.objects.filter(pk=run.pk).update(task_id=result.id or "")
+    try:
+        result = build_report.delay(run_id=run_id)
+    except Exception as exc:
+        logger.warning("report run %s waits for the task queue (%s)", run_id, type(exc).__name__)
+        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED, task_id="").update(
+            step=_("En attente de la file des tâches")
+        )
+        return False
+    ReportRun.objects.filter(pk=run_id).update(task_id=result.id or "")
+    return True
 
-    transaction.on_commit(send)
+
+def send_waiting(*, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Hand over the runs asked for while the broker was down (queued, never sent). Returns
+    how many reached the broker."""
+    waiting = ReportRun.objects.filter(
+        status=ReportRun.Status.QUEUED, task_id="", requested_at__lte=timezone.now() - older_than
+    ).order_by("requested_at")
+    return sum(_send(pk) for pk in waiting.values_list("pk", flat=True))
 
 
 class _Progress:

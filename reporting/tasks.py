@@ -19,3 +19,9 @@ from reporting import services
 def build_report(*, run_id: int) -> int | None:
     run = services.execute(run_id=run_id)
     return run.pk if run else None
+
+
+@shared_task
+def send_waiting_runs() -> int:
+    """Beat, every minute: the builds asked for while the broker did not answer."""
+    return services.send_waiting()

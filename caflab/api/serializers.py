@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,6 +17,38 @@ class CodeField(serializers.ChoiceField):
         values = ", ".join(str(value) for value, _label in choices)
         kwargs.setdefault("help_text", _("Un code parmi : %(values)s.") % {"values": values})
         super().__init__(choices=choices, **kwargs)
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's field, with text PostgreSQL accepts: a NUL character is a 400 with a French
+    sentence before any query, never a database error (500)."""
+
+    default_error_messages = {"null_characters": _("Les caractères nuls ne sont pas autorisés.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters")
+        return super().to_internal_value(data)
+
+
+class DateField(serializers.DateField):
+    """An input date from 1900 on and before the year 9000: further ones are typing errors,
+    and date arithmetic (transport days, periods) would overflow near the years 1 and 9999
+    (a 500). Later rules (« pas dans le futur »…) keep their own messages."""
+
+    MIN, MAX = datetime.date(1900, 1, 1), datetime.date(8999, 12, 31)
+    default_error_messages = {
+        "too_early": _("Choisissez une date à partir du 1er janvier 1900."),
+        "too_late": _("Choisissez une date avant l'an 9000."),
+    }
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if parsed < self.MIN:
+            self.fail("too_early")
+        if parsed > self.MAX:
+            self.fail("too_late")
+        return parsed
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -44,8 +78,8 @@ class CafSummarySerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    caf = CafSummarySerializer(read_only=True)
-    organisation = OrganisationSummarySerializer(read_only=True)
+    caf = CafSummarySerializer(read_only=True, allow_null=True)
+    organisation = OrganisationSummarySerializer(read_only=True, allow_null=True)
     regions = RegionSerializer(many=True, read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
@@ -79,3 +113,16 @@ class MeSerializer(serializers.ModelSerializer):
             "first_name": {"max_length": 150, "help_text": _("Prénom")},
             "last_name": {"max_length": 150, "help_text": _("Nom")},
         }
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """The API's one error body (caflab.api.exceptions), component `ApiError` of the schema."""
+
+    status = serializers.IntegerField(help_text=_("Le code HTTP de la réponse."))
+    code = serializers.CharField(help_text=_("Un code stable : invalid, not_found…"))
+    detail = serializers.CharField(help_text=_("Une phrase en français."))
+    errors = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text=_("Sur une erreur de validation : les messages, par champ."),
+    )

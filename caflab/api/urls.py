@@ -1,12 +1,14 @@
 """The API root: `/api/v1/`. Each app mounts its own router here."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from caflab.api import views
+from caflab.api.converters import CodeConverter
 
+register_converter(CodeConverter, "code")  # before the apps' routers use it
 router = DefaultRouter()
 router.register("cafs", views.CafViewSet, basename="caf")
 

@@ -9,7 +9,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     phase = serializers.CharField(
         help_text="brouillon, programmee, ouverte, close ou resultats, selon les dates."
     )
-    caf = serializers.CharField(source="caf.number", default=None)
+    caf = serializers.CharField(source="caf.number", default=None, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -164,3 +164,10 @@ class QuestionResultSerializer(serializers.Serializer):
 class ResultsSerializer(serializers.Serializer):
     respondents = serializers.IntegerField()
     questions = QuestionResultSerializer(many=True)
+
+
+class ResponseReceiptSerializer(serializers.Serializer):
+    """The receipt of an answer: no copy of the answers, which may be anonymous."""
+
+    status = serializers.IntegerField()
+    detail = serializers.CharField()

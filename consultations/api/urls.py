@@ -2,7 +2,7 @@ from rest_framework.routers import SimpleRouter
 
 from consultations.api.views import ConsultationViewSet
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("consultations", ConsultationViewSet, basename="consultation")
 
 urlpatterns = router.urls

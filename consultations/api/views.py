@@ -1,15 +1,24 @@
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 
 from caflab import ratelimit
+from caflab.api.serializers import ApiErrorSerializer
 from consultations import selectors, services
 from consultations.api.serializers import (
     ConsultationSerializer,
+    ResponseReceiptSerializer,
     ResponseSubmitSerializer,
     ResultsSerializer,
     SectionSerializer,
@@ -53,6 +62,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ConsultationSerializer
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"
+    lookup_value_converter = "slug"  # anything else (a NUL character…) is a 404
     filterset_class = ConsultationFilter
     search_fields = ["title", "summary"]
     ordering_fields = ["opens_at", "closes_at", "respondent_count"]
@@ -65,7 +75,7 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.consultation_get(user=self.request.user, slug=self.kwargs["slug"])
 
     @extend_schema(summary="Questionnaire", responses=SectionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def questionnaire(self, request, slug=None):
         consultation = self.get_object()
         return Response(SectionSerializer(consultation.sections.all(), many=True).data)
@@ -77,7 +87,10 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
             "réponse par personne, code d'accès à usage unique."
         ),
         request=ResponseSubmitSerializer,
-        responses={201: None},
+        responses={
+            201: ResponseReceiptSerializer,
+            409: OpenApiResponse(ApiErrorSerializer, description="Déjà répondu."),
+        },
     )
     @action(detail=True, methods=["post"], url_path="reponses")
     def responses(self, request, slug=None):
@@ -92,13 +105,25 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied(_("Identifiez-vous pour répondre à cette consultation."))
         serializer = ResponseSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # The answer pages' limit, on the same count: the API is no way around it.
+        address = ratelimit.client_ip(request)
+        digest = services.ip_hash(consultation, address, timezone.localdate())
+        allowed, wait = ratelimit.hit(
+            f"consultation:envoi:{digest}",
+            limit=settings.CAFLAB_CONSULTATION_SUBMIT_RATE,
+            window=600,
+        )
+        if not allowed:
+            raise Throttled(
+                wait=wait, detail=_("Trop de réponses envoyées depuis votre connexion.")
+            )
         try:
             services.response_submit(
                 consultation=consultation,
                 data=serializer.validated_data["answers"],
                 user=request.user,
                 access_code=serializer.validated_data.get("access_code", ""),
-                ip_address=ratelimit.client_ip(request),
+                ip_address=address,
             )
         except services.QuestionnaireInvalid as exc:
             raise ValidationError({"answers": exc.field_errors}) from exc

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from caflab.api.serializers import CafSummarySerializer, OrganisationSummarySerializer
+from caflab.api.serializers import CafSummarySerializer, DateField, OrganisationSummarySerializer
 from caflab.models import User
 from cooperation.forms import member_users, plan_organisations
 from cooperation.models import (
@@ -631,8 +631,8 @@ class _ActionInputSerializer(serializers.Serializer):
         help_text=_("Identifiant du référent : un membre du plan."),
         error_messages={"does_not_exist": _("La personne {pk_value} n'est pas membre du plan.")},
     )
-    starts_on = serializers.DateField(help_text=_("Début, AAAA-MM-JJ."))
-    due_on = serializers.DateField(help_text=_("Échéance, AAAA-MM-JJ."))
+    starts_on = DateField(help_text=_("Début, AAAA-MM-JJ."))
+    due_on = DateField(help_text=_("Échéance, AAAA-MM-JJ."))
     status = ActionStatusField()
     progress = serializers.IntegerField(
         min_value=0, max_value=100, help_text=_("Avancement, en % (0 à 100).")
@@ -768,7 +768,7 @@ class ActionUpdateSerializer(_ActionInputSerializer):
 )
 class IndicatorRecordSerializer(serializers.Serializer):
     indicator = PlanObjectField(scope=_indicators, help_text=_("Identifiant de l'indicateur."))
-    period = serializers.DateField(help_text=_("Date de la mesure (fin de période), AAAA-MM-JJ."))
+    period = DateField(help_text=_("Date de la mesure (fin de période), AAAA-MM-JJ."))
     value = serializers.DecimalField(max_digits=14, decimal_places=2)
     source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

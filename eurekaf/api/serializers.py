@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from caflab.api.serializers import CafSummarySerializer
+from caflab.api.serializers import CafSummarySerializer, DateField, SlugRelatedField
 from eurekaf import selectors
 from eurekaf.models import (
     Attachment,
@@ -458,7 +458,19 @@ class CommaListField(serializers.ListField):
         if isinstance(data, str):
             data = [data]
         items = [item.strip() for value in data for item in str(value).split(",")]
-        return super().to_internal_value([item for item in items if item])
+        try:
+            return super().to_internal_value([item for item in items if item])
+        except serializers.ValidationError as exc:
+            # The list's errors come keyed by position ({"0": […]}): the API's error body
+            # gives one flat list of French sentences per parameter.
+            detail = exc.detail
+            messages = detail.values() if isinstance(detail, dict) else [detail]
+            flat = [
+                str(m)
+                for value in messages
+                for m in (value if isinstance(value, list) else [value])
+            ]
+            raise serializers.ValidationError(list(dict.fromkeys(flat))) from exc
 
 
 class IdeaQuerySerializer(serializers.Serializer):
@@ -495,8 +507,8 @@ class IdeaQuerySerializer(serializers.Serializer):
             "depuis le plus longtemps)."
         ),
     )
-    du = serializers.DateField(required=False, help_text=_("Déposées à partir du (AAAA-MM-JJ)."))
-    au = serializers.DateField(required=False, help_text=_("Déposées jusqu'au (AAAA-MM-JJ)."))
+    du = DateField(required=False, help_text=_("Déposées à partir du (AAAA-MM-JJ)."))
+    au = DateField(required=False, help_text=_("Déposées jusqu'au (AAAA-MM-JJ)."))
     miennes = serializers.BooleanField(
         required=False, default=False, help_text=_("Seulement mes idées.")
     )
@@ -550,8 +562,8 @@ class StatisticsQuerySerializer(serializers.Serializer):
             "boîte de sa Caf pour un agent."
         ),
     )
-    du = serializers.DateField(required=False, help_text=_("Idées déposées à partir du."))
-    au = serializers.DateField(required=False, help_text=_("Idées déposées jusqu'au."))
+    du = DateField(required=False, help_text=_("Idées déposées à partir du."))
+    au = DateField(required=False, help_text=_("Idées déposées jusqu'au."))
 
     def validate(self, attrs):
         if attrs.get("du") and attrs.get("au") and attrs["du"] > attrs["au"]:
@@ -560,7 +572,7 @@ class StatisticsQuerySerializer(serializers.Serializer):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class VisibleBoxField(serializers.SlugRelatedField):
+class VisibleBoxField(SlugRelatedField):
     """A box the caller may see, by its address; the others do not exist for them."""
 
     default_error_messages = {
@@ -576,7 +588,7 @@ class VisibleBoxField(serializers.SlugRelatedField):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class VisibleCampaignField(serializers.SlugRelatedField):
+class VisibleCampaignField(SlugRelatedField):
     default_error_messages = {
         "does_not_exist": _("Campagne inconnue : « {value} »."),
         "invalid": _("Adresse de campagne invalide."),
@@ -614,7 +626,7 @@ class IdeaCreateSerializer(serializers.Serializer):
     campagne = VisibleCampaignField(
         required=False, allow_null=True, help_text=_("Adresse d'une campagne de cette boîte.")
     )
-    themes = serializers.SlugRelatedField(
+    themes = SlugRelatedField(
         slug_field="slug",
         queryset=Theme.objects.all(),
         many=True,

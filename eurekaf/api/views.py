@@ -6,6 +6,7 @@ object is then checked against the `rules` permission of the action; the service
 
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from caflab import ratelimit
 from caflab.api.permissions import RulesPermission
 from caflab.api.schema import error_example as _error, ok_response as _ok
 from caflab.rules import is_agent
@@ -191,6 +193,12 @@ class IdeaViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise PermissionDenied(_("Seuls les agents des Caf déposent des idées."))
         serializer = IdeaCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
+        ratelimit.throttle_user(
+            request.user,
+            "eurekaf-idea",
+            settings.CAFLAB_IDEA_POST_RATE,
+            message=_("Vous avez déposé beaucoup d'idées en peu de temps."),
+        )
         data = serializer.validated_data
         with domain_errors():
             idea = services.idea_create(
@@ -340,6 +348,12 @@ class IdeaViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         idea = self.get_object()
         serializer = IdeaCommentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        ratelimit.throttle_user(
+            request.user,
+            "eurekaf-comment",
+            settings.CAFLAB_COMMENT_POST_RATE,
+            message=_("Vous avez publié beaucoup de commentaires en peu de temps."),
+        )
         with domain_errors():
             comment = services.comment_create(
                 idea=idea, author=request.user, text=serializer.validated_data["text"]

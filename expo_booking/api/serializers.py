@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from caflab.api.serializers import CafSummarySerializer, CodeField
+from caflab.api.serializers import CafSummarySerializer, CodeField, DateField, SlugRelatedField
 from caflab.models import Caf
 from expo_booking.models import Blackout, Booking, ExpoSet, Feedback, HandOver
 
@@ -221,8 +221,8 @@ class AvailabilitySerializer(serializers.Serializer):
 class PeriodQuerySerializer(serializers.Serializer):
     """The period asked about; a malformed or inverted one is a 400, never a 500."""
 
-    starts_on = serializers.DateField(help_text=_("Premier jour de l'exposition (AAAA-MM-JJ)."))
-    ends_on = serializers.DateField(help_text=_("Dernier jour de l'exposition (AAAA-MM-JJ)."))
+    starts_on = DateField(help_text=_("Premier jour de l'exposition (AAAA-MM-JJ)."))
+    ends_on = DateField(help_text=_("Dernier jour de l'exposition (AAAA-MM-JJ)."))
 
     def validate(self, attrs):
         if attrs["ends_on"] < attrs["starts_on"]:
@@ -410,7 +410,7 @@ class BookingCreateSerializer(serializers.Serializer):
     """A booking request: the set is optional (« n'importe quel jeu » takes the nearest free
     one); the Caf defaults to the caller's."""
 
-    expo_set = serializers.SlugRelatedField(
+    expo_set = SlugRelatedField(
         slug_field="code",
         queryset=ExpoSet.objects.all(),
         required=False,
@@ -419,7 +419,7 @@ class BookingCreateSerializer(serializers.Serializer):
         help_text=_("Le code d'un jeu ; absent ou null : n'importe quel jeu libre."),
         error_messages={"does_not_exist": _("Aucun jeu n'a le code « {value} ».")},
     )
-    caf = serializers.SlugRelatedField(
+    caf = SlugRelatedField(
         slug_field="number",
         queryset=Caf.objects.all(),
         required=False,
@@ -428,8 +428,8 @@ class BookingCreateSerializer(serializers.Serializer):
         help_text=_("Numéro de la Caf d'accueil ; par défaut, celle de l'appelant."),
         error_messages={"does_not_exist": _("Aucune Caf n'a le numéro « {value} ».")},
     )
-    starts_on = serializers.DateField(help_text=_("Premier jour de l'exposition (AAAA-MM-JJ)."))
-    ends_on = serializers.DateField(help_text=_("Dernier jour de l'exposition (AAAA-MM-JJ)."))
+    starts_on = DateField(help_text=_("Premier jour de l'exposition (AAAA-MM-JJ)."))
+    ends_on = DateField(help_text=_("Dernier jour de l'exposition (AAAA-MM-JJ)."))
     use = CodeField(choices=Booking.Use.choices)
     expected_visitors = serializers.IntegerField(min_value=1, max_value=1_000_000)
     venue = serializers.CharField(max_length=200, help_text=_("Lieu d'exposition."))

@@ -211,7 +211,7 @@ class ExpoSetViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ExpoPermission]
     permission_required = "expo_booking.view_calendar"
     lookup_field = "code"
-    lookup_value_converter = "str"
+    lookup_value_converter = "code"  # caflab.api.converters: a NUL character is a 404
     filter_backends = []
 
     def get_queryset(self):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from caflab.api.serializers import CafSummarySerializer, CodeField
+from caflab.api.serializers import CafSummarySerializer, CodeField, DateField
 from livinglabs.models import Contribution, Lab, Workshop
 
 CAF_NUMBER = r"^(?:[0-9]{2,3}|2[AB])$"
@@ -223,12 +223,8 @@ class LabQuerySerializer(serializers.Serializer):
 
 
 class WorkshopQuerySerializer(serializers.Serializer):
-    since = serializers.DateField(
-        required=False, help_text=_("Les ateliers de ce jour ou après (AAAA-MM-JJ).")
-    )
-    until = serializers.DateField(
-        required=False, help_text=_("Les ateliers de ce jour ou avant (AAAA-MM-JJ).")
-    )
+    since = DateField(required=False, help_text=_("Les ateliers de ce jour ou après (AAAA-MM-JJ)."))
+    until = DateField(required=False, help_text=_("Les ateliers de ce jour ou avant (AAAA-MM-JJ)."))
 
 
 class ContributionQuerySerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from caflab.api.serializers import (
     CafSummarySerializer,
     CodeField,
+    DateField,
     OrganisationSummarySerializer,
     RegionSerializer,
 )
@@ -846,7 +847,7 @@ class CreativityQuerySerializer(serializers.Serializer):
 )
 class StageMoveSerializer(serializers.Serializer):
     stage = CodeField(choices=Project.Stage.choices)
-    on = serializers.DateField(
+    on = DateField(
         required=False,
         allow_null=True,
         default=None,
@@ -929,8 +930,8 @@ class PeriodSaveSerializer(serializers.Serializer):
         default=None,
         help_text=_("Pour corriger une période en brouillon ou renvoyée : son identifiant."),
     )
-    starts_on = serializers.DateField(help_text=_("Début de la période, AAAA-MM-JJ."))
-    ends_on = serializers.DateField(help_text=_("Fin de la période, AAAA-MM-JJ."))
+    starts_on = DateField(help_text=_("Début de la période, AAAA-MM-JJ."))
+    ends_on = DateField(help_text=_("Fin de la période, AAAA-MM-JJ."))
     value = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,

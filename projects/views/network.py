@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,6 +38,7 @@ from projects.models import (
     Trainee,
     TrainingSession,
 )
+from projects.rules import team_project_ids
 from projects.views.network_common import (
     NetworkView,
     error_text,
@@ -291,6 +292,30 @@ CREATIVITY_COLUMNS = exports.columns_from(
 )
 
 
+def with_visible_projects(user, sessions):
+    """The sessions, each naming its project only if the user may see it (an unpublished
+    project stays its team's and the CafLab's)."""
+    staff = user.is_caflab_staff
+    if isinstance(sessions, QuerySet):
+        sessions = sessions.iterator(chunk_size=2000)  # an export streams its rows
+
+    def rows():
+        for session in sessions:
+            project = session.project
+            # As selectors.visible_projects: published, or the user's team's (read only when
+            # a session names an unpublished project).
+            if (
+                project is not None
+                and not staff
+                and not project.is_published
+                and project.pk not in team_project_ids(user)
+            ):
+                session.project = None  # for this page or file only: never saved
+            yield session
+
+    return rows()
+
+
 def creativity_filters(request: HttpRequest) -> tuple[CreativityFilterForm, dict]:
     """The filter form (years with sessions, and this year) and the values it gives."""
     this_year = timezone.localdate().year
@@ -335,7 +360,7 @@ class CreativityListView(NetworkView):
                     horizontal=False,
                 ),
                 "page_obj": page,
-                "sessions": page.object_list,
+                "sessions": list(with_visible_projects(request.user, list(page.object_list))),
                 "query": query_without(request, "page"),
                 "export_query": query_without(request, "page"),
                 "can_record": request.user.has_perm("projects.record_creativity"),
@@ -355,7 +380,7 @@ class CreativityExportView(NetworkView):
         return exports.export_response(
             fmt=fmt,
             filename_stem=stem,
-            rows=selectors.creativity_list(**values),
+            rows=with_visible_projects(request.user, selectors.creativity_list(**values)),
             columns=CREATIVITY_COLUMNS,
             sheet_title=_("Séances de créativité"),
         )

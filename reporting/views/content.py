@@ -29,7 +29,8 @@ class ContentActionView(ReportsView):
     perm = "reporting.write_report"
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if "year" in kwargs:
+        # The login page and the 403 come first: the year is checked for the team only.
+        if "year" in kwargs and request.user.has_perm(self.perm):
             year_or_404(kwargs["year"])
         return super().dispatch(request, *args, **kwargs)
 

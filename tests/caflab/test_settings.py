@@ -76,7 +76,7 @@ def test_production_uses_postgres_and_redis():
     result = run_manage("shell", "-c", code, env=PRODUCTION)
     assert result.stdout.strip().splitlines()[-1].split() == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "caflab.cache.FailOpenRedisCache",
         "redis://127.0.0.1:6379/0",
         "False",
         "True",

@@ -45,13 +45,38 @@ def browser():
         browser.close()
 
 
+# Every Content-Security-Policy violation is written to the console, whether Chromium reports
+# it itself or the page's securitypolicyviolation event does (the init script below).
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Content Security Policy violation: " + event.effectiveDirective + " blocked "
+    + (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber
+    + " (" + event.documentURI + ")");
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    context.add_init_script(CSP_REPORTER)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "content security policy" in message.text.lower()
+            else None
+        ),
+    )
     yield page
     context.close()
+    if violations:
+        pytest.fail(
+            "Violations de la Content-Security-Policy :\n" + "\n".join(dict.fromkeys(violations))
+        )
 
 
 class AccessibilityError(AssertionError):

@@ -874,7 +874,7 @@ def test_the_schema_is_valid_and_documents_the_exhibition(tmp_path, client):
         assert not set(components[name]["properties"]) & CONTACT_KEYS, name
     create = schema["paths"]["/api/v1/expo/reservations/"]["post"]
     assert create["summary"] == "Réserver l'exposition"
-    assert set(create["responses"]) == {"201", "400", "401", "403", "409"}
+    assert set(create["responses"]) == {"201", "400", "401", "403", "409", "415", "429"}
     assert client.get("/api/v1/schema/").status_code == 200
 
 

@@ -64,7 +64,7 @@ def test_the_journal_names_no_one(lab, host):
         last_name="Tahar",
         email="karim@exemple.test",
     )
-    event = ActivityEvent.objects.get()
+    event = ActivityEvent.objects.get(verb="member.joined")
     text = f"{event.object_repr} {event.changes}"
     assert "Karim T." in text
     assert "Tahar" not in text

@@ -971,7 +971,7 @@ def test_the_schema_is_valid_and_documents_no_personal_field(tmp_path, client):
         assert not set(components[name]["properties"]) & {"email", "first_name", "last_name"}
     operation = schema["paths"]["/api/v1/projets/{slug}/etape/"]["post"]
     assert operation["summary"] == "Changer l'étape d'un projet"
-    assert set(operation["responses"]) == {"201", "400", "401", "403", "404"}
+    assert set(operation["responses"]) == {"201", "400", "401", "403", "404", "415", "429"}
     assert client.get("/api/v1/schema/").status_code == 200
 
 

@@ -236,7 +236,10 @@ class TestHtml:
         assert "target-counter(" not in markup
         assert "string-set:" not in markup
         assert "file://" not in markup
-        assert "/static/reporting/fonts/LiberationSans-Regular.ttf" in markup
+        # Linked, not inlined: the portal's Content-Security-Policy allows no inline style.
+        assert "<style" not in markup
+        assert '<link rel="stylesheet" href="/static/reporting/fonts.css">' in markup
+        assert '<link rel="stylesheet" href="/static/reporting/report.css">' in markup
         assert "rapport--apercu" in markup
         assert "<details>" in markup
         assert "Voir les données du graphique" in markup

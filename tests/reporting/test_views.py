@@ -473,7 +473,10 @@ def test_the_preview_is_the_document_with_a_staff_toolbar(staff):
     assert 'aria-label="Aperçu du rapport"' in page
     assert url("figures-csv", year=2025) in page
     assert url("content", year=2025) in page
-    assert "rpt-barre-apercu { background" in page[: page.index("</head>")]
+    assert (
+        '<link rel="stylesheet" href="/static/reporting/apercu.css">'
+        in page[: page.index("</head>")]
+    )
     assert "<title>Rapport d'activité 2025 du CafLab</title>" in html.unescape(page)
 
 
