@@ -336,6 +336,27 @@ def record(*, verb: str, obj: models.Model, changes: dict | None = None, actor=N
         _record(verb, obj, changes or {})
 
 
+def record_update(obj: models.Model, *, by=None, **values) -> None:
+    """Audit a write made with queryset `update()`, which sends no signal: `values` are the new
+    values of the fields, `obj` still holds the old ones; `by` the author when known."""
+    spec = _specs.get(type(obj))
+    if spec is None or _suspended.get():
+        return
+    changes = {}
+    for f in spec.fields:
+        if f.name not in values:
+            continue
+        new = values[f.name]
+        if isinstance(new, models.Model):
+            new = new.pk
+        old = getattr(obj, f.attname)
+        if old == new or _plain(old) == _plain(new):
+            continue
+        changes[f.name] = MASKED if f.name in spec.masked else [_plain(old), _plain(new)]
+    if changes:
+        record(verb=UPDATED, obj=obj, changes=changes, actor=by)
+
+
 # Signals -----------------------------------------------------------------------------------------
 def _pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or _suspended.get() or instance._state.adding or instance.pk is None:

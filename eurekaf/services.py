@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caflab import files, notifications
+from caflab import audit, files, notifications
 from eurekaf.models import (
     Attachment,
     Campaign,
@@ -246,6 +246,7 @@ def _hide(*, obj, idea: Idea, by, reason: str, reports, template: str, extra=Non
     type(obj).objects.filter(pk=obj.pk).update(
         is_hidden=True, hidden_reason=reason, **(extra or {})
     )
+    audit.record_update(obj, by=by, is_hidden=True, hidden_reason=reason)
     reports.filter(resolved_at=None).update(resolved_at=timezone.now())
     if obj.author_id:
         notifications.notify(
@@ -387,6 +388,7 @@ def idea_merge(*, duplicate: Idea, into: Idea, by, answer: str = "") -> Idea:
             _("On ne fusionne pas dans une idée elle-même fusionnée : choisissez l'idée d'origine.")
         )
     Idea.objects.filter(pk=duplicate.pk).update(merged_into=into)
+    audit.record_update(duplicate, by=by, merged_into=into)
     duplicate.merged_into = into
     # Told first, while the duplicate's followers still follow it.
     _record_status(
@@ -432,6 +434,7 @@ def idea_escalate(*, idea: Idea, by, answer: str = "") -> Idea:
     Idea.objects.filter(pk=idea.pk).update(
         box=national, escalated_from=origin, campaign=None, last_activity_at=timezone.now()
     )
+    audit.record_update(idea, by=by, box=national, campaign=None)
     IdeaStatusChange.objects.create(
         idea=idea,
         from_status=idea.status,
@@ -457,6 +460,9 @@ def idea_assign(*, idea: Idea, by, assignee=None, service: str = "", due_on=None
         raise IdeaError(_("Cette personne ne gère pas la boîte de cette idée."))
     Idea.objects.filter(pk=idea.pk).update(
         assignee=assignee, assigned_service=service.strip(), answer_due_on=due_on
+    )
+    audit.record_update(
+        idea, by=by, assignee=assignee, assigned_service=service.strip(), answer_due_on=due_on
     )
     idea.assignee, idea.assigned_service, idea.answer_due_on = assignee, service.strip(), due_on
     if assignee is not None and assignee.pk != by.pk:

@@ -253,3 +253,18 @@ def test_an_api_write_names_the_tokens_user(api_client):
     event = trail(action).get(verb=audit.UPDATED)
     assert event.actor == pilot
     assert event.changes["progress"] == [40, 65]
+
+
+def test_moderation_and_assignment_written_with_update_are_in_the_trail(staff):
+    """Hiding and assigning write with queryset update(), which sends no signal: the services
+    record them in the trail themselves."""
+    from eurekaf import services
+
+    idea = IdeaFactory()
+    services.idea_hide(idea=idea, by=staff, reason="Propos injurieux envers un collègue.")
+    services.idea_assign(idea=idea, by=staff, service="Service action sociale")
+    events = list(trail(idea).filter(verb=audit.UPDATED).order_by("pk"))
+    assert [event.actor for event in events] == [staff, staff]
+    changes = [event.changes for event in events]
+    assert changes[0]["is_hidden"] == [False, True]
+    assert changes[1] == {"assigned_service": ["", "Service action sociale"]}
