@@ -56,6 +56,12 @@ load: install-dev
 load-short: install-dev
 	$(PY) bench/load.py --citizens 200 --duration 30 --output var/load-results-short.json
 
+## bench: the portal's speed at two data sizes (seed_scale factors) against a bare view, on
+## gunicorn + PostgreSQL + Redis → bench/results.json and bench/README.md. PostgreSQL must run.
+FACTORS ?= 0.1,1
+bench: install
+	$(PY) bench/bench.py --factors $(FACTORS)
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -325,6 +325,32 @@ def count_responses(database_url: str, world: dict) -> tuple[int, int]:
     return row[0], row[1]
 
 
+def start_redis(port: int, workdir: Path) -> subprocess.Popen:
+    """A private redis-server on loopback, keeping nothing on disk (the shared one is left
+    alone)."""
+    redis_bin = shutil.which("redis-server") or "redis-server"
+    return subprocess.Popen(
+        [
+            *(redis_bin, "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
+            *("--appendonly", "no", "--dir", str(workdir)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def start_gunicorn(port: int, env: dict, workers: int, threads: int, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            *(str(BIN / "gunicorn"), "caflab.wsgi:application", "--bind", f"127.0.0.1:{port}"),
+            *("--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"),
+            *("--timeout", "60", "--error-logfile", str(log)),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
 def stop_process(process: subprocess.Popen | None) -> None:
     if process is not None and process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -389,46 +415,10 @@ def main(argv: list[str] | None = None) -> int:
         out = manage(env, "shell", "-c", INTROSPECT, capture=True)
         world = json.loads(out.split("INTROSPECT", 1)[1])
 
-        redis_bin = shutil.which("redis-server") or "redis-server"
-        processes.append(
-            subprocess.Popen(
-                [
-                    redis_bin,
-                    "--port",
-                    str(redis_port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    str(workdir),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
+        processes.append(start_redis(redis_port, workdir))
         gunicorn_log = workdir / "gunicorn.log"
-        web = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "caflab.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{web_port}",
-                "--workers",
-                str(args.gunicorn_workers),
-                "--threads",
-                str(args.gunicorn_threads),
-                "--worker-class",
-                "gthread",
-                "--timeout",
-                "60",
-                "--error-logfile",
-                str(gunicorn_log),
-            ],
-            cwd=ROOT,
-            env=production,
+        web = start_gunicorn(
+            web_port, production, args.gunicorn_workers, args.gunicorn_threads, gunicorn_log
         )
         processes.append(web)
         wait_http(f"{base}/readyz", 60, web)

@@ -184,3 +184,26 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer):
             parts.update = {**(parts.update or {}), **BROWSABLE_API_ATTRIBUTES}
         return parts
+
+
+class QueryCountMiddleware:
+    """The benchmark's: how many SQL queries the response cost, in an X-Queries header (set
+    only with CAFLAB_BENCH; first in the stack, so the sessions and users are counted too)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.db import connection
+
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response.headers["X-Queries"] = str(count)
+        return response

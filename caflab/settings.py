@@ -435,3 +435,10 @@ CAFLAB_MAX_REQUEST_SIZE = env.int("CAFLAB_MAX_REQUEST_SIZE", default=60 * 1024 *
 CAFLAB_IDEA_POST_RATE = env.str("CAFLAB_IDEA_POST_RATE", default="10/h")
 CAFLAB_COMMENT_POST_RATE = env.str("CAFLAB_COMMENT_POST_RATE", default="30/10m")
 CAFLAB_DEMO_PASSWORD = "caflab-demo"  # noqa: S105 - documented demo password, demo data only
+
+# The benchmark (`make bench`, bench/bench.py) serves the portal with production settings plus
+# a bare « ok » view and the number of SQL queries of each response in an X-Queries header.
+CAFLAB_BENCH = env.bool("CAFLAB_BENCH", default=False)
+if CAFLAB_BENCH:
+    ROOT_URLCONF = "caflab.urls_bench"
+    MIDDLEWARE = ["caflab.middleware.QueryCountMiddleware", *MIDDLEWARE]
