@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,13 +149,17 @@ class _Progress:
 
 def execute(*, run_id: int) -> ReportRun | None:
     """The task's body: build the run's document. Safe to call again for the same run."""
+    # Claimed and counted in one statement: a worker killed right after the claim has still
+    # counted its attempt.
     claimed = ReportRun.objects.filter(pk=run_id, status__in=ReportRun.ACTIVE).update(
-        status=ReportRun.Status.RUNNING, started_at=timezone.now(), error=""
+        status=ReportRun.Status.RUNNING,
+        started_at=timezone.now(),
+        error="",
+        attempts=F("attempts") + 1,
     )
     run = ReportRun.objects.filter(pk=run_id).first()
     if run is None or not claimed:
         return run  # unknown, already built or failed: nothing to do
-    ReportRun.objects.filter(pk=run_id).update(attempts=run.attempts + 1)
     progress = _Progress(run)
     try:
         pdf, pages, fingerprint, gather_s, render_s = _build(run, progress)
