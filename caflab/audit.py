@@ -342,17 +342,14 @@ def record_update(obj: models.Model, *, by=None, **values) -> None:
     spec = _specs.get(type(obj))
     if spec is None or _suspended.get():
         return
-    changes = {}
-    for f in spec.fields:
-        if f.name not in values:
-            continue
-        new = values[f.name]
-        if isinstance(new, models.Model):
-            new = new.pk
-        old = getattr(obj, f.attname)
-        if old == new or _plain(old) == _plain(new):
-            continue
-        changes[f.name] = MASKED if f.name in spec.masked else [_plain(old), _plain(new)]
+    changes = _diff(
+        spec,
+        (
+            (f, getattr(obj, f.attname), getattr(values[f.name], "pk", values[f.name]))
+            for f in spec.fields
+            if f.name in values
+        ),
+    )
     if changes:
         record(verb=UPDATED, obj=obj, changes=changes, actor=by)
 
@@ -395,14 +392,21 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
     if before is None:  # the row was not there: a save() that inserted with a given key
         _record(CREATED, instance, {})
         return
+    changes = _diff(
+        spec, ((f, before.get(f.attname), getattr(instance, f.attname)) for f in fields)
+    )
+    if changes:
+        _record(UPDATED, instance, changes)
+
+
+def _diff(spec, triples) -> dict:
+    """{field: [old, new]} for the (field, old, new) that differ; « modifié » for a masked one."""
     changes = {}
-    for f in fields:
-        old, new = before.get(f.attname), getattr(instance, f.attname)
+    for f, old, new in triples:
         if old == new or _plain(old) == _plain(new):
             continue
         changes[f.name] = MASKED if f.name in spec.masked else [_plain(old), _plain(new)]
-    if changes:
-        _record(UPDATED, instance, changes)
+    return changes
 
 
 def _post_delete(sender, instance, **kwargs):

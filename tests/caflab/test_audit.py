@@ -268,3 +268,24 @@ def test_moderation_and_assignment_written_with_update_are_in_the_trail(staff):
     changes = [event.changes for event in events]
     assert changes[0]["is_hidden"] == [False, True]
     assert changes[1] == {"assigned_service": ["", "Service action sociale"]}
+
+
+def test_the_journal_reads_in_the_same_queries_whatever_its_length(
+    client, staff, django_assert_num_queries
+):
+    """The changelist of the trail: its actor and object type come with each row."""
+    client.force_login(staff)
+    changelist = reverse("admin:caflab_activityevent_changelist")
+
+    def queries_for(n_questions: int) -> int:
+        with audit.acting_as(staff):
+            QuestionFactory.create_batch(n_questions)
+        client.get(changelist)  # sessions and content types warmed up
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(changelist).status_code == 200
+        return len(captured)
+
+    assert queries_for(2) == queries_for(30)

@@ -85,6 +85,15 @@ def test_staff_read_the_register_in_the_admin(client, staff, agent):
     assert client.get(reverse("admin:rgpd-register")).status_code == 302
 
 
+def test_the_register_page_reads_no_table(client, staff, django_assert_num_queries):
+    """The register is declared in code: the page costs the session, the user and the user's
+    and groups' permissions (the admin's navigation), whatever the register holds."""
+    client.force_login(staff)
+    client.get(reverse("admin:rgpd-register"))
+    with django_assert_num_queries(4):
+        assert client.get(reverse("admin:rgpd-register")).status_code == 200
+
+
 # A person the portal knows in every app ---------------------------------------------------------
 @pytest.fixture
 def person():

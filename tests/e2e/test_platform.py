@@ -24,6 +24,7 @@ def test_anonymous_visitor_pages_are_accessible(page, demo_accounts):
         ("/accessibilite/", "Déclaration d'accessibilité"),
         ("/donnees-personnelles/", "Données personnelles"),
         ("/une-page-qui-n-existe-pas/", "Page introuvable"),
+        ("/consultations/?theme=%00", "Requête incorrecte"),  # a refused request, in French
     ]:
         page.goto(path)
         assert page.locator("h1").count() == 1, path

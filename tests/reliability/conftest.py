@@ -90,6 +90,8 @@ class RedisServer:
 @pytest.fixture
 def private_redis(tmp_path):
     if not shutil.which("redis-server"):
+        if os.environ.get("CAFLAB_REQUIRE_POSTGRES") == "1":
+            pytest.fail("redis-server absent : la CI l'exige.")
         pytest.skip("redis-server absent de cette machine")
     server = RedisServer(tmp_path)
     server.start()
