@@ -192,7 +192,7 @@ def measure_submit(base: str, world: dict, database_url: str, concurrency: int, 
     stored = load.count_responses(database_url, world)[0] - before
     submit = recorder.summary().get("envoi", {})
     return {
-        "label": "envoi d'une réponse publique",
+        "label": "réponse publique complète (formulaire en 5 requêtes)",
         "path": f"/consultations/{world['slug']}/repondre/",
         "requests": done[0],
         "rps": round(done[0] / elapsed, 1),
@@ -203,6 +203,76 @@ def measure_submit(base: str, world: dict, database_url: str, concurrency: int, 
         "lost": done[0] - stored,
         "failures": len(failures),
         "statuses": submit.get("statuts", {}),
+    }
+
+
+def api_answers(world: dict) -> dict:
+    """The citizen scenario's answers in the API's format (same keys as the form's fields)."""
+    values: dict[str, list[str]] = {}
+    for section in world["sections"]:
+        for name, value in section:
+            values.setdefault(name, []).append(value)
+    return {name: found if len(found) > 1 else found[0] for name, found in values.items()}
+
+
+def measure_api_submit(
+    base: str, world: dict, database_url: str, concurrency: int, duration: float
+) -> dict:
+    """Public answers sent whole through the API (one POST each, one address each, as many
+    clients as the pages): answers stored per second sustained, and stored vs accepted."""
+    body = json.dumps({"answers": api_answers(world)})
+    url = f"{base}/api/v1/consultations/{world['slug']}/reponses/"
+    before = load.count_responses(database_url, world)[0]
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    accepted = [0]
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(number: int) -> None:
+        session = requests.Session()
+        session.headers["Content-Type"] = "application/json"
+        sequence = 0
+        while not stop.is_set():
+            sequence += 1
+            address = f"10.{100 + number}.{sequence // 250 % 250}.{sequence % 250 + 1}"
+            started = time.perf_counter()
+            try:
+                response = session.post(
+                    url, data=body, headers={"X-Forwarded-For": address}, timeout=60
+                )
+                status = str(response.status_code)
+            except requests.RequestException as exc:
+                status = type(exc).__name__
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+                accepted[0] += status == "201"
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(concurrency)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    time.sleep(duration)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=65)
+    elapsed = time.monotonic() - started
+    stored = load.count_responses(database_url, world)[0] - before
+    sample = sorted(latencies)
+    return {
+        "label": "envoi d'une réponse publique (API, un POST)",
+        "path": url.removeprefix(base),
+        "requests": accepted[0],
+        "rps": round(stored / elapsed, 1),
+        "p50_ms": round(load._percentile(sample, 50) * 1000, 1) if sample else None,
+        "p95_ms": round(load._percentile(sample, 95) * 1000, 1) if sample else None,
+        "queries": None,
+        "stored": stored,
+        "lost": accepted[0] - stored,
+        "failures": sum(n for code, n in statuses.items() if code != "201"),
+        "statuses": statuses,
     }
 
 
@@ -307,6 +377,10 @@ def run_size(args, factor: float, workdir: Path) -> dict:
         results["consultation_submit"] = measure_submit(
             base, world, database_url, args.concurrency, args.duration
         )
+        print("  envoi d'une réponse publique par l'API…", flush=True)
+        results["consultation_submit_api"] = measure_api_submit(
+            base, world, database_url, args.concurrency, args.duration
+        )
     finally:
         for process in reversed(processes):
             load.stop_process(process)
@@ -377,11 +451,14 @@ def write_readme(results: dict, path: Path) -> None:
                 f"{row['ratio_to_bare']} | {row['p95_to_bare']} |"
             )
         submit = size["scenarios"]["consultation_submit"]
+        api = size["scenarios"]["consultation_submit_api"]
         report = size["report"]
         lines += [
             "",
-            f"Réponses publiques : {submit['requests']} envoyées, {submit['stored']} en base, "
-            f"{submit['lost']} perdue(s). Rapport annuel : {report['seconds']} s "
+            f"Réponses publiques : par le formulaire, {submit['requests']} envoyées, "
+            f"{submit['stored']} en base, {submit['lost']} perdue(s) ; par l'API, "
+            f"{api['requests']} acceptées, {api['stored']} en base, {api['lost']} perdue(s), "
+            f"{api['failures']} refusée(s). Rapport annuel : {report['seconds']} s "
             f"(données {report['gather_s']} s, mise en page {report['render_s']} s), "
             f"{report['pages']} pages, mémoire maximale {report['peak_memory_mb']} Mo.",
             "",
@@ -419,7 +496,11 @@ def main(argv: list[str] | None = None) -> int:
     (output / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     write_readme(results, output / "README.md")
     print((output / "README.md").read_text())
-    lost = any(s["scenarios"]["consultation_submit"]["lost"] for s in results["sizes"])
+    lost = any(
+        s["scenarios"][name]["lost"]
+        for s in results["sizes"]
+        for name in ("consultation_submit", "consultation_submit_api")
+    )
     return 1 if lost else 0
 
 

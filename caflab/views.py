@@ -32,7 +32,7 @@ class HomeView(TemplateView):
         user = self.request.user
         context["activities"] = available_activities(authenticated=user.is_authenticated)
         if user.is_authenticated:
-            context["panels"] = dashboard.panels_for(user)
+            context["panels"] = dashboard.rendered_panels(user)
         return context
 
 

@@ -23,5 +23,6 @@ dashboard.register(
         title=_("Rapport d'activité"),
         template_name="reporting/includes/dashboard.html",
         get_context=last_build,
+        cacheable=False,  # the build's progress is written by the worker with update()
     )
 )
