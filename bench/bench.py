@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import secrets
 import subprocess
 import sys
@@ -102,6 +103,13 @@ def scenarios(targets: dict) -> list[dict]:
         },
         {"name": "expo_calendar", "label": "calendrier de l'expo", "path": "/expo/", "as": "agent"},
         {"name": "api_ideas", "label": "API : idées", "path": "/api/v1/idees/", "as": "token"},
+        {
+            "name": "static_css",
+            "label": "feuille de style (statique, brotli)",
+            "path": targets["stylesheet"],
+            "as": None,
+            "headers": {"Accept-Encoding": "br, gzip"},
+        },
     ]
 
 
@@ -154,7 +162,9 @@ def measure(base: str, scenario: dict, headers: dict, concurrency: int, duration
         "rps": round(len(sample) / elapsed, 1),
         "p50_ms": round(load._percentile(sample, 50) * 1000, 1) if sample else None,
         "p95_ms": round(load._percentile(sample, 95) * 1000, 1) if sample else None,
-        "queries": max(queries) if queries else None,
+        # Typical (median) and worst (a cache being filled) SQL queries per response.
+        "queries": sorted(queries)[len(queries) // 2] if queries else None,
+        "queries_max": max(queries) if queries else None,
         "statuses": counts,
     }
 
@@ -361,6 +371,16 @@ def run_size(args, factor: float, workdir: Path) -> dict:
             "staff": _login(base, STAFF_EMAIL),
         }
         results = {}
+        # The stylesheet's hashed name, as the pages link it (collectstatic's manifest).
+        home = requests.get(f"{base}/", timeout=30).text
+        targets["stylesheet"] = re.search(r'href="(/static/css/portail\.\w+\.css)"', home)[1]
+        static = requests.get(
+            base + targets["stylesheet"], headers={"Accept-Encoding": "br, gzip"}, timeout=30
+        )
+        static_headers = {
+            name: static.headers.get(name)
+            for name in ("Content-Encoding", "Cache-Control", "Content-Length")
+        }
         for scenario in scenarios(targets):
             if scenario["as"] == "token":
                 headers = {"Authorization": f"Token {targets['token']}"}
@@ -369,6 +389,7 @@ def run_size(args, factor: float, workdir: Path) -> dict:
                 headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
             else:
                 headers = {}
+            headers.update(scenario.get("headers", {}))
             print(f"  {scenario['label']}…", flush=True)
             results[scenario["name"]] = measure(
                 base, scenario, headers, args.concurrency, args.duration
@@ -396,6 +417,7 @@ def run_size(args, factor: float, workdir: Path) -> dict:
         "factor": factor,
         "data": {k: targets[k] for k in ("respondents", "idea_supports", "plan_actions")},
         "scenarios": results,
+        "static_headers": static_headers,
         "report": report,
     }
 
@@ -440,14 +462,14 @@ def write_readme(results: dict, path: Path) -> None:
         lines += [
             f"## Facteur {size['factor']}",
             "",
-            "| scénario | req/s | p50 (ms) | p95 (ms) | requêtes SQL | débit / vue nue |"
+            "| scénario | req/s | p50 (ms) | p95 (ms) | requêtes SQL (au pire) | débit / vue nue |"
             " p95 / vue nue |",
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for row in size["scenarios"].values():
             lines.append(
                 f"| {row['label']} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | "
-                f"{row['queries'] if row['queries'] is not None else '—'} | "
+                f"{_queries(row)} | "
                 f"{row['ratio_to_bare']} | {row['p95_to_bare']} |"
             )
         submit = size["scenarios"]["consultation_submit"]
@@ -462,8 +484,84 @@ def write_readme(results: dict, path: Path) -> None:
             f"(données {report['gather_s']} s, mise en page {report['render_s']} s), "
             f"{report['pages']} pages, mémoire maximale {report['peak_memory_mb']} Mo.",
             "",
+            "Fichiers statiques (feuille de style demandée avec « Accept-Encoding: br, gzip ») : "
+            + " · ".join(f"{k} : {v}" for k, v in size["static_headers"].items()),
+            "",
         ]
+    lines += verdicts(results)
     path.write_text("\n".join(lines))
+
+
+def _queries(row: dict) -> str:
+    if row.get("queries") is None:
+        return "—"
+    typical, worst = row["queries"], row.get("queries_max")
+    return f"{typical} ({worst})" if worst and worst != typical else str(typical)
+
+
+PAGES = (
+    "home",
+    "ideas_list",
+    "idea_page",
+    "results_page",
+    "plan_page",
+    "plan_gantt",
+    "expo_calendar",
+    "api_ideas",
+)
+OBJECTIVES = {"ratio_to_bare": 0.2, "p95_to_bare": 10.0, "growth": 1.5, "submit_rps": 200.0}
+
+
+def verdicts(results: dict) -> list[str]:
+    """The issue's targets, scenario by scenario, at the largest size (and the growth from the
+    smallest): ✅ met, ❌ missed by how much."""
+    sizes = sorted(results["sizes"], key=lambda size: size["factor"])
+    large, small = sizes[-1], sizes[0]
+
+    def mark(ok: bool) -> str:
+        return "✅" if ok else "❌"
+
+    lines = [
+        f"## Objectifs (facteur {large['factor']})",
+        "",
+        f"Débit ≥ {OBJECTIVES['ratio_to_bare']:.0%} de la vue nue · p95 ≤ "
+        f"{OBJECTIVES['p95_to_bare']:g} × celui de la vue nue · coût par requête (1 / débit) "
+        f"× {OBJECTIVES['growth']:g} au plus quand les données passent du facteur "
+        f"{small['factor']} au facteur {large['factor']}.",
+        "",
+        "| page | débit / vue nue | p95 / vue nue | coût × (données × "
+        f"{large['factor'] / small['factor']:g}) |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in PAGES:
+        row = large["scenarios"].get(name)
+        if row is None:
+            continue
+        before = small["scenarios"].get(name)
+        growth = round(before["rps"] / row["rps"], 2) if before and row["rps"] else None
+        lines.append(
+            f"| {row['label']} | {mark(row['ratio_to_bare'] >= OBJECTIVES['ratio_to_bare'])} "
+            f"{row['ratio_to_bare']} | {mark(row['p95_to_bare'] <= OBJECTIVES['p95_to_bare'])} "
+            f"{row['p95_to_bare']} | "
+            + (f"{mark(growth <= OBJECTIVES['growth'])} {growth}" if growth is not None else "—")
+            + " |"
+        )
+    api = large["scenarios"].get("consultation_submit_api")
+    report = large["report"]
+    if api:
+        lines += [
+            "",
+            f"Réponses publiques par l'API : {mark(api['rps'] >= OBJECTIVES['submit_rps'])} "
+            f"{api['rps']} réponses enregistrées par seconde (objectif "
+            f"{OBJECTIVES['submit_rps']:g}), {mark(api['lost'] == 0)} {api['lost']} perdue(s).",
+        ]
+    lines += [
+        f"Rapport annuel : {mark(report['seconds'] <= 60)} {report['seconds']} s (objectif 60 s), "
+        f"{mark(report['peak_memory_mb'] <= 1024)} {report['peak_memory_mb']} Mo "
+        "(objectif 1 Go).",
+        "",
+    ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
