@@ -120,9 +120,17 @@ def cached(
     return value
 
 
-def _model_written(sender, **kwargs) -> None:
-    if sender._meta.app_label in WATCHED_APPS:
-        bump(sender._meta.app_label)
+# Saves that change nothing a page shows, and happen all day (every login): no bump.
+BOOKKEEPING_FIELDS = {"caflab.User": frozenset({"last_login"})}
+
+
+def _model_written(sender, update_fields=None, **kwargs) -> None:
+    if sender._meta.app_label not in WATCHED_APPS:
+        return
+    ignored = BOOKKEEPING_FIELDS.get(sender._meta.label)
+    if update_fields and ignored and set(update_fields) <= ignored:
+        return
+    bump(sender._meta.app_label)
 
 
 def connect() -> None:

@@ -75,6 +75,17 @@ def test_any_save_or_delete_of_a_portal_model_bumps_its_app():
     assert len({before, after_save, fragments.version_key("consultations")}) == 3
 
 
+def test_a_login_does_not_throw_the_cached_pages_away(client, agent):
+    from django.contrib.auth.models import update_last_login
+
+    before = fragments.version_key("caflab")
+    update_last_login(None, agent)  # what every login does
+    assert fragments.version_key("caflab") == before
+    agent.first_name = "Mireille"
+    agent.save()
+    assert fragments.version_key("caflab") != before
+
+
 def test_the_home_page_shows_a_new_consultation_although_its_panels_are_cached(client, agent):
     client.force_login(agent)
     ConsultationFactory(title="Votre avis sur l'accueil téléphonique")
