@@ -8,4 +8,10 @@ class CooperationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cooperation import dashboard  # noqa: F401 - registers the home panel
+        from cooperation import (
+            dashboard,  # noqa: F401 - registers the home panel
+            scopes,
+        )
+
+        # Every write of a plan's rows bumps that plan's cached pages (cooperation.scopes).
+        scopes.connect()

@@ -37,9 +37,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, DateTimeField, Q, Value, When
 from django.utils import timezone
 
+from caflab import fragments
 from caflab.demo import AGENT_EMAIL, FIRST_NAMES, LAST_NAMES, PARTNER_EMAIL
 from caflab.models import ActivityEvent, Caf, Organisation, User
 from caflab.seeding import SeedContext
+from cooperation import scopes
 from cooperation.models import (
     Action,
     Axis,
@@ -1212,6 +1214,7 @@ def seed(ctx: SeedContext) -> None:
     todo = [s for s in specs if (s.caf, s.kind, s.title) not in existing]
     if todo:
         _Seeder(ctx, today, cafs, themes, templates, orgs, partners).run(todo)
+        fragments.bump(scopes.REFERENCES)  # written in bulk, without signals: every plan
     _log_summary(ctx, specs)
 
 

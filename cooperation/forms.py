@@ -95,6 +95,7 @@ class PlanFilterForm(forms.Form):
     caf = forms.ChoiceField(label=_("Caf"), required=False)
 
     def __init__(self, *args, cafs=None, **kwargs):
+        """`cafs`: (number, name) pairs, for CafLab staff; None hides the Caf filter."""
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("Tous les types")), *Plan.Kind.choices]
         self.fields["status"].choices = [("", _("Tous les statuts")), *Plan.Status.choices]
@@ -103,7 +104,7 @@ class PlanFilterForm(forms.Form):
         else:
             self.fields["caf"].choices = [
                 ("", _("Toutes les Caf")),
-                *((caf.number, f"{caf.number} – {caf.name}") for caf in cafs),
+                *((number, f"{number} – {name}") for number, name in cafs),
             ]
 
     def filters(self) -> dict:

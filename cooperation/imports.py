@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from caflab import activity
 from caflab.exports import XLSX_CONTENT_TYPE, content_disposition
+from cooperation import scopes
 from cooperation.forms import plan_organisations
 from cooperation.models import Action, Axis, AxisTheme, Objective, Plan
 
@@ -592,6 +593,7 @@ def _create(*, plan: Plan, by, lines: list[Line]) -> ImportResult:
             )
         )
     Action.objects.bulk_create(actions)
+    scopes.bump_plan(plan.pk)  # bulk_create sends no signal
     result.axes, result.objectives, result.actions = (
         len(new_axes),
         len(new_objectives),

@@ -98,7 +98,12 @@ class Plan(models.Model):
         verbose_name = _("plan d'action")
         verbose_name_plural = _("plans d'action")
         ordering = ["caf__number", "-starts_on"]
-        indexes = [models.Index(fields=["caf", "status"])]
+        indexes = [
+            models.Index(fields=["caf", "status"]),
+            # The plan lists: filtered by type and status, by Caf and sorted by start
+            models.Index(fields=["kind", "status"], name="coop_plan_kind_status"),
+            models.Index(fields=["caf", "-starts_on"], name="coop_plan_caf_starts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("starts_on")), name="plan_ends_after_start"
@@ -139,7 +144,10 @@ class PlanMember(models.Model):
         verbose_name_plural = _("membres du plan")
         ordering = ["plan", "role", "user__last_name"]
         constraints = [models.UniqueConstraint(fields=["plan", "user"], name="plan_member_once")]
-        indexes = [models.Index(fields=["user", "plan"])]
+        indexes = [
+            models.Index(fields=["user", "plan"]),
+            models.Index(fields=["plan", "role"], name="coop_member_plan_role"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
@@ -165,6 +173,7 @@ class Axis(models.Model):
         verbose_name = _("axe stratégique")
         verbose_name_plural = _("axes stratégiques")
         ordering = ["plan", "position", "id"]
+        indexes = [models.Index(fields=["plan", "position"], name="coop_axis_plan_position")]
         constraints = [
             models.CheckConstraint(condition=Q(weight__gte=1), name="axis_weight_positive")
         ]
@@ -329,6 +338,7 @@ class Step(models.Model):
         verbose_name = _("jalon")
         verbose_name_plural = _("jalons")
         ordering = ["action", "due_on", "position", "id"]
+        indexes = [models.Index(fields=["action", "due_on"], name="coop_step_action_due")]
 
     def __str__(self) -> str:
         return self.title
@@ -477,6 +487,7 @@ class Document(StoredFile):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["plan", "-created_at"]
+        indexes = [models.Index(fields=["plan", "-created_at"], name="coop_document_plan_created")]
 
 
 class Resource(models.Model):

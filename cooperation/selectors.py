@@ -30,8 +30,10 @@ ON_TRACK, AT_RISK, OFF_TRACK = "on_track", "at_risk", "off_track"
 LIVE = (Action.Status.TO_START, Action.Status.IN_PROGRESS)
 
 
-def plan_list(*, user, filters: dict | None = None) -> QuerySet[Plan]:
-    """The plans this user may see: all for CafLab staff, their memberships for everyone else."""
+def plan_list(*, user, filters: dict | None = None, counted: bool = True) -> QuerySet[Plan]:
+    """The plans this user may see: all for CafLab staff, their memberships for everyone else.
+    `counted`: with each plan's action and late counts (the API); the pages read them from
+    each plan's cached overview instead (views.plans.with_overview)."""
     filters = filters or {}
     qs = Plan.objects.select_related("caf", "caf__region")
     if not is_caflab_staff(user):
@@ -42,21 +44,29 @@ def plan_list(*, user, filters: dict | None = None) -> QuerySet[Plan]:
         qs = qs.filter(status=status)
     if caf := filters.get("caf"):
         qs = qs.filter(caf__number=caf)
-    today = timezone.localdate()
-    return qs.annotate(
-        action_count=Count("actions", distinct=True),
-        late_count=Count(
-            "actions", filter=Q(actions__status__in=LIVE, actions__due_on__lt=today), distinct=True
-        ),
-    ).order_by("caf__number", "-starts_on")
+    if counted:
+        today = timezone.localdate()
+        qs = qs.annotate(
+            action_count=Count("actions", distinct=True),
+            late_count=Count(
+                "actions",
+                filter=Q(actions__status__in=LIVE, actions__due_on__lt=today),
+                distinct=True,
+            ),
+        )
+    return qs.order_by("caf__number", "-starts_on", "pk")
 
 
-def plan_get(*, user, pk: int, filters: dict | None = None) -> Plan:
-    """A plan with its whole roadmap in a fixed number of queries, or 404."""
-    filters = filters or {}
-    actions = Action.objects.select_related("pilot_organisation", "owner").prefetch_related(
-        "partners", Prefetch("steps", queryset=Step.objects.order_by("due_on", "position"))
-    )
+def _roadmap_prefetch(filters: dict, *, steps: bool, partners: bool) -> Prefetch:
+    """The axes → objectives → actions of a plan, actions filtered by the roadmap filters;
+    `steps`, `partners`: load them too (a page that does not show them skips their cost)."""
+    actions = Action.objects.select_related("pilot_organisation", "owner")
+    if partners:
+        actions = actions.prefetch_related("partners")
+    if steps:
+        actions = actions.prefetch_related(
+            Prefetch("steps", queryset=Step.objects.order_by("due_on", "position"))
+        )
     if axis := filters.get("axis"):
         actions = actions.filter(objective__axis_id=axis)
     if pilot := filters.get("pilot"):
@@ -70,6 +80,16 @@ def plan_get(*, user, pk: int, filters: dict | None = None) -> Plan:
         else:
             actions = actions.filter(status=status)
     objectives = Objective.objects.prefetch_related(Prefetch("actions", queryset=actions))
+    return Prefetch(
+        "axes",
+        queryset=Axis.objects.select_related("theme").prefetch_related(
+            Prefetch("objectives", queryset=objectives)
+        ),
+    )
+
+
+def plan_get(*, user, pk: int, filters: dict | None = None) -> Plan:
+    """A plan with its whole roadmap in a fixed number of queries, or 404."""
     plan = (
         Plan.objects.select_related("caf", "template")
         .prefetch_related(
@@ -80,12 +100,7 @@ def plan_get(*, user, pk: int, filters: dict | None = None) -> Plan:
                     "user", "user__organisation", "user__caf"
                 ),
             ),
-            Prefetch(
-                "axes",
-                queryset=Axis.objects.select_related("theme").prefetch_related(
-                    Prefetch("objectives", queryset=objectives)
-                ),
-            ),
+            _roadmap_prefetch(filters or {}, steps=True, partners=True),
         )
         .filter(pk=pk)
         .first()
@@ -93,6 +108,20 @@ def plan_get(*, user, pk: int, filters: dict | None = None) -> Plan:
     if plan is None or not user.has_perm("cooperation.view_plan", plan):
         raise Http404
     return plan
+
+
+def plan_roadmap(
+    pk: int, filters: dict | None = None, *, steps: bool = False, card: bool = False
+) -> Plan:
+    """A plan the caller already showed the user may see (views.common.plan_or_404), with its
+    roadmap for a page: the steps when `steps`, its identity card (template, signatories,
+    member count) when `card`. A fixed number of queries, whatever its size."""
+    qs = Plan.objects.select_related(*(["caf", "template"] if card else ["caf"]))
+    lookups: list = [_roadmap_prefetch(filters or {}, steps=steps, partners=False)]
+    if card:
+        lookups.append("signatories")
+        qs = qs.annotate(member_count=Count("members", distinct=True))
+    return qs.prefetch_related(*lookups).get(pk=pk)
 
 
 def plan_actions(plan: Plan) -> list[Action]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caflab import activity, files, notifications
+from cooperation import scopes
 from cooperation.models import (
     Action,
     Axis,
@@ -152,6 +153,7 @@ def _apply_template(plan: Plan, template: PlanTemplate) -> None:
                     )
                 )
     Action.objects.bulk_create(actions)
+    scopes.bump_plan(plan.pk)  # bulk_create sends no signal
 
 
 @transaction.atomic
@@ -216,6 +218,7 @@ def plan_freeze_baseline(*, plan: Plan, by) -> int:
         baseline_starts_on=F("starts_on"), baseline_due_on=F("due_on")
     )
     Plan.objects.filter(pk=plan.pk).update(baseline_frozen_at=timezone.now())
+    scopes.bump_plan(plan.pk)  # update() sends no signal
     activity.record(actor=by, verb="plan.baseline_frozen", obj=plan, scope=_scope(plan.pk))
     return count
 
@@ -403,6 +406,7 @@ def _refresh_step_progress(action: Action) -> None:
         Action.objects.filter(pk=action.pk).update(
             progress=_progress_from_steps(action), updated_at=timezone.now()
         )
+        scopes.bump_plan(action.plan_id)  # update() sends no signal
 
 
 # Indicators -----------------------------------------------------------------------------------
@@ -544,6 +548,7 @@ def deadline_reminders(*, today: date | None = None, days_before: int = 7) -> in
             )
             if not claimed:
                 continue  # another worker took it
+            scopes.bump_plan(action.plan_id)  # update() sends no signal
             pilots = pilots_by_plan.get(action.plan_id, [])
             recipients = {user.pk: user for user in [*pilots, action.owner] if user is not None}
             notifications.notify(

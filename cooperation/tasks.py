@@ -7,7 +7,7 @@ import subprocess
 from celery import shared_task
 from django.conf import settings
 
-from cooperation import services
+from cooperation import scopes, services
 from cooperation.models import Document
 
 logger = logging.getLogger(__name__)
@@ -42,4 +42,5 @@ def scan_document(self, *, document_id: int) -> str:
         elif result.returncode != 0:
             raise self.retry(exc=RuntimeError(f"scanner exit code {result.returncode}"))
     Document.objects.filter(pk=document_id, scan=Document.Scan.PENDING).update(scan=verdict)
+    scopes.bump_plan(document.plan_id)  # update() sends no signal
     return verdict

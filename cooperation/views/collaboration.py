@@ -10,14 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 
-from caflab import charts, files
-from cooperation import selectors, services
+from caflab import charts, files, fragments
+from cooperation import scopes, selectors, services
 from cooperation.forms import (
     DocumentForm,
     IndicatorForm,
@@ -327,16 +328,51 @@ class PlanIndicatorsView(PlanView):
         return self.render_page(request, status=400, value_form=form)
 
     def render_page(self, request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
+        """The indicators, their charts and the choices of the empty forms (the plan's
+        indicators, objectives and actions) are cached under the plan's version; the forms
+        themselves, their token and errors are rendered on every request."""
         plan = self.plan
-        indicators = selectors.plan_indicators(plan)
-        for indicator in indicators:
-            indicator.chart = indicator_chart(indicator)
+        version = scopes.plan_version(plan.pk)
+        count, body = fragments.cached(
+            "cooperation-plan-indicators",
+            version,
+            lambda: indicators_body(plan),
+            vary=(get_language(),),
+        )
+        value_form = forms.get("value_form") or IndicatorValueForm(plan=plan)
+        indicator_form = forms.get("indicator_form") or IndicatorForm(plan=plan)
+        choices = None
+        if not value_form.is_bound and not indicator_form.is_bound:
+            choices = fragments.cached(
+                "cooperation-plan-indicator-choices",
+                version,
+                lambda: {
+                    "indicator": str(value_form["indicator"].as_field_group()),
+                    "objective": str(indicator_form["objective"].as_field_group()),
+                    "action": str(indicator_form["action"].as_field_group()),
+                },
+                vary=(get_language(),),
+            )
+            choices = {name: mark_safe(html) for name, html in choices.items()}  # noqa: S308
         context = {
             "plan": plan,
-            "indicators": indicators,
-            "value_form": forms.get("value_form") or IndicatorValueForm(plan=plan),
-            "indicator_form": forms.get("indicator_form") or IndicatorForm(plan=plan),
+            "indicators": count,
+            "body": mark_safe(body),  # noqa: S308 - rendered by indicators_body
+            "choices": choices,
+            "value_form": value_form,
+            "indicator_form": indicator_form,
             "current": "indicators",
             **rights(request.user, plan),
         }
         return render(request, "cooperation/plan_indicators.html", context, status=status)
+
+
+def indicators_body(plan: Plan) -> tuple[int, str]:
+    """The number of indicators of the plan, and their table, charts and measures as HTML."""
+    indicators = selectors.plan_indicators(plan)
+    for indicator in indicators:
+        indicator.chart = indicator_chart(indicator)
+    html = render_to_string(
+        "cooperation/includes/indicators_body.html", {"plan": plan, "indicators": indicators}
+    )
+    return len(indicators), html

@@ -3,19 +3,25 @@ retro-planning."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
+import rules
 from django.contrib import messages
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext as _
 
-from caflab import charts
+from caflab import charts, fragments
 from caflab.models import Caf, Organisation
 from caflab.rules import is_caflab_staff
-from cooperation import selectors, services
+from cooperation import scopes, selectors, services
 from cooperation.forms import (
     LATE,
     ROADMAP_STATUSES,
@@ -56,16 +62,16 @@ LIGHT_HELP = {
 
 def light(dashboard: selectors.Dashboard) -> dict:
     """The status light as text: never conveyed by its colour alone."""
-    return {
-        "key": dashboard.light,
-        "label": charts.STATUS_LABELS[dashboard.light],
-        "help": LIGHT_HELP[dashboard.light],
-    }
+    return light_of(dashboard.light)
 
 
-def with_overview(plans: list[Plan]) -> list[Plan]:
-    """Each plan with its dashboard figures (weighted progress, status light, late actions),
-    from three queries for all of them, whatever their number of actions."""
+def light_of(key: str) -> dict:
+    return {"key": key, "label": charts.STATUS_LABELS[key], "help": LIGHT_HELP[key]}
+
+
+def _overviews(plans: list[Plan], today: date) -> dict[int, dict]:
+    """Each plan's dashboard figures from three queries for all of them, whatever their number
+    of actions."""
     actions = Action.objects.only("pk", "objective_id", "status", "progress", "weight", "due_on")
     objectives = Objective.objects.only("pk", "axis_id", "weight", "position").prefetch_related(
         Prefetch("actions", queryset=actions)
@@ -74,10 +80,57 @@ def with_overview(plans: list[Plan]) -> list[Plan]:
         Prefetch("objectives", queryset=objectives)
     )
     prefetch_related_objects(plans, Prefetch("axes", queryset=axes))
+    result = {}
     for plan in plans:
-        plan.overview = selectors.plan_dashboard(plan)
-        plan.light = light(plan.overview)
+        dashboard = selectors.plan_dashboard(plan, today)
+        result[plan.pk] = {
+            "progress": dashboard.progress["plan"],
+            "expected": dashboard.expected,
+            "light": dashboard.light,
+            "late": len(dashboard.late),
+            "actions": dashboard.action_count,
+        }
+    return result
+
+
+def with_overview(plans: list[Plan]) -> list[Plan]:
+    """Each plan with its dashboard figures (`overview`: weighted progress, time elapsed,
+    late and all actions; `light`, `late_count`), cached under the versions of these plans and
+    the day: two cache reads and no query when cached, three queries for all of them otherwise."""
+    if not plans:
+        return plans
+    today = timezone.localdate()
+    ids = [plan.pk for plan in plans]
+    versions = fragments.version_key(*(scopes.plan_scope(pk) for pk in ids))
+    overviews = fragments.cached(
+        "cooperation-plan-overviews",
+        hashlib.blake2b(versions.encode(), digest_size=16).hexdigest(),
+        lambda: _overviews(plans, today),
+        vary=(today.isoformat(), ids),
+    )
+    for plan in plans:
+        plan.overview = overviews[plan.pk]
+        plan.light = light_of(plan.overview["light"])
+        plan.late_count = plan.overview["late"]
     return plans
+
+
+def plan_rows(plans: list[Plan]) -> str:
+    """The rows of a page of the plan list, cached under the versions of these plans and of
+    the names they show, by day and language: the same for whoever may see these plans."""
+    if not plans:
+        return ""
+    today = timezone.localdate()
+    ids = [plan.pk for plan in plans]
+    versions = fragments.version_key(scopes.REFERENCES, *(scopes.plan_scope(pk) for pk in ids))
+    return fragments.cached(
+        "cooperation-plan-rows",
+        hashlib.blake2b(versions.encode(), digest_size=16).hexdigest(),
+        lambda: render_to_string(
+            "cooperation/includes/plan_rows.html", {"plans": with_overview(plans)}
+        ),
+        vary=(today.isoformat(), get_language(), ids),
+    )
 
 
 def roadmap_filters(query: QueryDict) -> dict:
@@ -102,11 +155,77 @@ def hides_late(filters: dict) -> bool:
     return filters.get("status") in selectors.LIVE
 
 
-def decorate_roadmap(plan: Plan, progress: dict, today: date, *, hide_late: bool = False) -> int:
-    """What each row of the roadmap shows, computed once; returns the number of actions shown."""
+def gauge_html(value: float | None) -> str:
+    """includes/gauge.html, for the rows of a long table (an include per row costs)."""
+    if value is None:
+        return format_html('<span class="meta">{}</span>', _("non comptée"))
+    return format_html(
+        '<svg class="coop-jauge" viewBox="0 0 100 1" preserveAspectRatio="none" '
+        'aria-hidden="true" focusable="false"><rect class="coop-jauge__remplie" width="{}" '
+        'height="1"/></svg> {}&nbsp;%',
+        floatformat(value, "0u"),
+        floatformat(value, "-1"),
+    )
+
+
+def status_html(action: Action) -> str:
+    """includes/status.html: the status in words, and the « bientôt échue » flag."""
+    html = format_html(
+        '<span class="etiquette coop-statut coop-statut--{}">{}</span>',
+        action.status_key,
+        action.status_text,
+    )
+    if action.soon:
+        html += format_html(
+            ' <span class="etiquette coop-statut coop-statut--bientot">{}</span>',
+            _("Bientôt échue"),
+        )
+    return mark_safe(html)  # noqa: S308 - two format_html results
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def row_html(action: Action, *, baseline: bool) -> str:
+    """One row of the roadmap's tables (a template row per action costs ten times more)."""
+    cells = [
+        format_html('<th scope="row"><a href="{}">{}</a></th>', action.url, action.title),
+        format_html("<td>{}</td>", status_html(action)),
+        format_html('<td class="coop-cellule-jauge">{}</td>', gauge_html(action.progress_value)),
+        format_html("<td>{}</td>", _day(action.due_on)),
+    ]
+    if baseline:
+        planned = action.baseline_due_on
+        if planned is None:
+            cells.append(format_html('<td><span class="meta">{}</span></td>', _("ajoutée depuis")))
+        elif planned == action.due_on:
+            cells.append(format_html("<td>{}</td>", _day(planned)))
+        else:
+            moved = _("(repoussée)") if action.due_on > planned else _("(avancée)")
+            cells.append(
+                format_html('<td>{} <span class="coop-ecart">{}</span></td>', _day(planned), moved)
+            )
+    pilot = action.pilot_organisation
+    owner = action.owner
+    cells.append(format_html("<td>{}</td>", pilot.name if pilot else "—"))
+    cells.append(
+        format_html("<td>{}</td>", (owner.get_full_name() or owner.email) if owner else "—")
+    )
+    return mark_safe("<tr>" + "".join(cells) + "</tr>\n")  # noqa: S308 - format_html cells
+
+
+def decorate_roadmap(
+    plan: Plan, progress: dict, today: date, *, hide_late: bool = False, rows: bool = True
+) -> int:
+    """What each row of the roadmap shows, computed once (`rows`: its HTML too); returns the
+    number of actions shown."""
     count = 0
+    base = plan.get_absolute_url()
+    baseline = plan.baseline_frozen_at is not None
     for axis in plan.axes.all():
         axis.progress_value = progress["axes"].get(axis.pk)
+        axis.gauge = gauge_html(axis.progress_value)
         axis.shown_actions = 0
         for objective in axis.objectives.all():
             objective.progress_value = progress["objectives"].get(objective.pk)
@@ -117,7 +236,10 @@ def decorate_roadmap(plan: Plan, progress: dict, today: date, *, hide_late: bool
                 action.status_key = LATE if action.late else action.status
                 action.status_text = action.display_status(today)
                 action.progress_value = selectors.action_progress(action)
+                action.url = f"{base}actions/{action.pk}/"
                 if not (hide_late and action.late):
+                    if rows:
+                        action.row = row_html(action, baseline=baseline)
                     objective.shown.append(action)
             objective.shown_actions = len(objective.shown)
             axis.shown_actions += objective.shown_actions
@@ -137,25 +259,49 @@ def status_chart(plan: Plan, dashboard: selectors.Dashboard) -> charts.Chart:
 
 
 # List and creation ----------------------------------------------------------------------------
+def plan_filters(query: list[tuple[str, list[str]]], *, staff: bool) -> tuple[dict, str]:
+    """The filters of the plan list read from the address, and the fields of their form."""
+    cafs = list(Caf.objects.order_by("number").values_list("number", "name")) if staff else None
+    data = QueryDict(mutable=True)
+    for key, values in query:
+        data.setlist(key, values)
+    form = PlanFilterForm(data or None, cafs=cafs)
+    fields = render_to_string("cooperation/includes/filter_fields.html", {"form": form})
+    return form.filters(), fields
+
+
 class PlanListView(CooperationView):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         staff = is_caflab_staff(user)
-        cafs = Caf.objects.order_by("number").only("number", "name") if staff else None
-        form = PlanFilterForm(request.GET or None, cafs=cafs)
-        page = paginate(request, selectors.plan_list(user=user, filters=form.filters()), PAGE_SIZE)
+        # The filters read and their fields (a long list of Cafs for the staff): a GET form,
+        # no token in it, validated once per query.
+        query = sorted((key, request.GET.getlist(key)) for key in ("kind", "status", "caf"))
+        filters, filter_fields = fragments.cached(
+            "cooperation-plan-list-filters",
+            fragments.version_key(scopes.REFERENCES),
+            lambda: plan_filters(query, staff=staff),
+            vary=(staff, get_language(), query),
+        )
+        page = paginate(
+            request, selectors.plan_list(user=user, filters=filters, counted=False), PAGE_SIZE
+        )
+        plans = list(page.object_list)
         return render(
             request,
             "cooperation/plan_list.html",
             {
-                "form": form,
+                "filter_fields": mark_safe(filter_fields),  # noqa: S308 - by plan_filters
                 "page_obj": page,
-                "plans": with_overview(list(page.object_list)),
+                "plans": plans,
+                "rows": mark_safe(plan_rows(plans)),  # noqa: S308 - rendered by plan_rows
                 "query": query_without(request, "page"),
-                "filtered": bool(form.filters()),
-                "can_create": user.has_perm("cooperation.create_plan"),
-                "can_see_national": user.has_perm("cooperation.view_national_dashboard"),
-                "can_see_resources": user.has_perm("cooperation.view_resources"),
+                "filtered": bool(filters),
+                # The rules alone (cooperation.rules): the model backend's permission tables
+                # grant none of these, and reading them would cost two queries.
+                "can_create": rules.has_perm("cooperation.create_plan", user),
+                "can_see_national": rules.has_perm("cooperation.view_national_dashboard", user),
+                "can_see_resources": rules.has_perm("cooperation.view_resources", user),
             },
         )
 
@@ -201,46 +347,80 @@ class PlanCreateView(CooperationView):
 
 
 # The plan's dashboard and roadmap -------------------------------------------------------------
-class PlanDetailView(PlanView):
-    """The dashboard (whole plan) and the roadmap (filtered by axis, pilot, status)."""
+def plan_page_parts(plan: Plan, filters: dict, today: date, page_rights: dict) -> dict:
+    """The heavy parts of a plan's page, the same for every member who may see the plan (their
+    rights aside): its identity card, its dashboard and its roadmap, as HTML without any form
+    token. Computed from a fixed number of queries; cached by PlanDetailView."""
+    full = selectors.plan_roadmap(plan.pk, card=True)
+    dashboard = selectors.plan_dashboard(full, today)
+    roadmap = selectors.plan_roadmap(plan.pk, filters) if filters else full
+    shown = decorate_roadmap(roadmap, dashboard.progress, today, hide_late=hides_late(filters))
+    if filters:
+        decorate_roadmap(full, dashboard.progress, today, rows=False)  # the dashboard's lists
+    pilots = sorted(
+        {
+            a.pilot_organisation
+            for a in selectors.plan_actions(full)
+            if a.pilot_organisation_id is not None
+        },
+        key=lambda org: org.name,
+    )
+    context = {
+        "plan": full,
+        "roadmap": roadmap,
+        "shown_count": shown,
+        "filters": filters,
+        "filter_form": RoadmapFilterForm(initial=filters, axes=full.axes.all(), pilots=pilots),
+        "dashboard": dashboard,
+        "light": light(dashboard),
+        "progress_chart": charts.progress_bar(
+            title=_("Avancement global du plan"),
+            value=dashboard.progress["plan"] or 0,
+            status=dashboard.light,
+        ),
+        "status_chart": status_chart(full, dashboard),
+        "late": dashboard.late[:SHORT_LIST],
+        "upcoming": dashboard.upcoming[:SHORT_LIST],
+        **page_rights,
+    }
+    return {
+        "card": render_to_string("cooperation/includes/plan_card.html", context),
+        "dashboard": render_to_string("cooperation/includes/plan_dashboard.html", context),
+        "roadmap": render_to_string("cooperation/includes/roadmap.html", context),
+    }
 
-    def get_plan(self, request: HttpRequest, pk: int) -> Plan:
-        return selectors.plan_get(user=request.user, pk=pk)
+
+def page_vary(filters: dict, today: date, page_rights: dict) -> tuple:
+    """What a cached part of a plan's page depends on besides the plan's version: the day (late
+    and due-soon actions, time elapsed), the language, the filters and the viewer's rights."""
+    return (today.isoformat(), get_language(), sorted(filters.items()), sorted(page_rights.items()))
+
+
+class PlanDetailView(PlanView):
+    """The dashboard (whole plan) and the roadmap (filtered by axis, pilot, status).
+
+    The plan's identity card, dashboard and roadmap are cached under the plan's version
+    (cooperation.scopes: every write to the plan bumps it), by day, filters and rights; the
+    buttons and forms of the viewer are rendered around them on every request."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         plan, today = self.plan, timezone.localdate()
-        dashboard = selectors.plan_dashboard(plan, today)
-        all_actions = selectors.plan_actions(plan)
         filters = roadmap_filters(request.GET)
-        roadmap = selectors.plan_get(user=request.user, pk=pk, filters=filters) if filters else plan
-        shown = decorate_roadmap(roadmap, dashboard.progress, today, hide_late=hides_late(filters))
-        if filters:
-            decorate_roadmap(plan, dashboard.progress, today)  # the dashboard's lists
-        pilots = sorted(
-            {a.pilot_organisation for a in all_actions if a.pilot_organisation_id},
-            key=lambda org: org.name,
+        page_rights = rights(request.user, plan)
+        parts = fragments.cached(
+            "cooperation-plan-page",
+            scopes.plan_version(plan.pk),
+            lambda: plan_page_parts(plan, filters, today, page_rights),
+            vary=page_vary(filters, today, page_rights),
         )
+        if request.htmx and request.htmx.target == "feuille-de-route":
+            return HttpResponse(parts["roadmap"])
         context = {
             "plan": plan,
-            "roadmap": roadmap,
-            "shown_count": shown,
-            "filters": filters,
-            "filter_form": RoadmapFilterForm(initial=filters, axes=plan.axes.all(), pilots=pilots),
-            "dashboard": dashboard,
-            "light": light(dashboard),
-            "progress_chart": charts.progress_bar(
-                title=_("Avancement global du plan"),
-                value=dashboard.progress["plan"] or 0,
-                status=dashboard.light,
-            ),
-            "status_chart": status_chart(plan, dashboard),
-            "late": dashboard.late[:SHORT_LIST],
-            "upcoming": dashboard.upcoming[:SHORT_LIST],
+            "parts": {name: mark_safe(html) for name, html in parts.items()},  # noqa: S308
             "current": "detail",
-            **rights(request.user, plan),
+            **page_rights,
         }
-        if request.htmx and request.htmx.target == "feuille-de-route":
-            return render(request, "cooperation/includes/roadmap.html", context)
         return render(request, "cooperation/plan_detail.html", context)
 
 
@@ -363,34 +543,46 @@ def gantt_rows(plan: Plan, today: date, *, hide_late: bool = False) -> list[char
     return rows
 
 
+def gantt_part(plan: Plan, filters: dict, today: date) -> str:
+    """The retro-planning with its filters, as HTML without any form token (cached by
+    PlanGanttView)."""
+    roadmap = selectors.plan_roadmap(plan.pk, filters, steps=True)
+    pilots = Organisation.objects.filter(piloted_actions__plan=plan).distinct().order_by("name")
+    rows = gantt_rows(roadmap, today, hide_late=hides_late(filters))
+    chart = charts.gantt_chart(
+        title=_("Rétroplanning : %(title)s") % {"title": plan.title},
+        start=plan.starts_on,
+        end=plan.ends_on,
+        rows=rows,
+        today=today,
+        width=960,
+    )
+    context = {
+        "plan": plan,
+        "chart": chart,
+        "row_count": len(rows),
+        "filters": filters,
+        "filter_form": RoadmapFilterForm(initial=filters, axes=roadmap.axes.all(), pilots=pilots),
+    }
+    return render_to_string("cooperation/includes/gantt.html", context)
+
+
 class PlanGanttView(PlanView):
-    def get_plan(self, request: HttpRequest, pk: int) -> Plan:
-        self.filters = roadmap_filters(request.GET)
-        return selectors.plan_get(user=request.user, pk=pk, filters=self.filters)
+    """The retro-planning: its chart and filters are cached under the plan's version, by day,
+    filters and language (the same for every member who may see the plan)."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         plan, today = self.plan, timezone.localdate()
-        pilots = Organisation.objects.filter(piloted_actions__plan=plan).distinct().order_by("name")
-        rows = gantt_rows(plan, today, hide_late=hides_late(self.filters))
-        chart = charts.gantt_chart(
-            title=_("Rétroplanning : %(title)s") % {"title": plan.title},
-            start=plan.starts_on,
-            end=plan.ends_on,
-            rows=rows,
-            today=today,
-            width=960,
+        filters = roadmap_filters(request.GET)
+        html = mark_safe(  # noqa: S308 - rendered by gantt_part
+            fragments.cached(
+                "cooperation-plan-gantt",
+                scopes.plan_version(plan.pk),
+                lambda: gantt_part(plan, filters, today),
+                vary=(today.isoformat(), get_language(), sorted(filters.items())),
+            )
         )
-        context = {
-            "plan": plan,
-            "chart": chart,
-            "row_count": len(rows),
-            "filters": self.filters,
-            "filter_form": RoadmapFilterForm(
-                initial=self.filters, axes=plan.axes.all(), pilots=pilots
-            ),
-            "current": "gantt",
-            **rights(request.user, plan),
-        }
         if request.htmx and request.htmx.target == "retroplanning":
-            return render(request, "cooperation/includes/gantt.html", context)
+            return HttpResponse(html)
+        context = {"plan": plan, "gantt": html, "current": "gantt", **rights(request.user, plan)}
         return render(request, "cooperation/plan_gantt.html", context)

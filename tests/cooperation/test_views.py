@@ -1011,9 +1011,12 @@ def test_plan_page_queries_do_not_grow(plan, agent, n, django_assert_num_queries
     """The dashboard and the roadmap of a plan with 500 actions: as many queries as with 5."""
     grow(plan, n, user=agent)
     client = logged(agent)
-    # session, user, plan_get: plan (Caf, template), signatories, members (user, organisation,
-    # Caf), axes (theme), objectives, actions (pilot, owner), partners, steps; memberships
-    with django_assert_num_queries(11):
+    # session, user, plan (Caf), memberships; then the parts of the page: plan (Caf, template,
+    # member count), signatories, axes (theme), objectives, actions (pilot, owner)
+    with django_assert_num_queries(9):
+        assert client.get(url("plan-detail", plan)).status_code == 200
+    # The parts are cached until the plan changes: session, user, plan, memberships
+    with django_assert_num_queries(4):
         assert client.get(url("plan-detail", plan)).status_code == 200
 
 
@@ -1021,8 +1024,10 @@ def test_plan_page_queries_do_not_grow(plan, agent, n, django_assert_num_queries
 def test_filtered_plan_page_queries_do_not_grow(plan, agent, n, django_assert_num_queries):
     grow(plan, n, user=agent)
     client = logged(agent)
-    # The 11 queries of the plan page, then the filtered roadmap: plan_get's 8 again
-    with django_assert_num_queries(19):
+    # The 9 queries of the plan page, then the filtered roadmap: plan, axes, objectives, actions
+    with django_assert_num_queries(13):
+        assert client.get(url("plan-detail", plan), {"status": "en_retard"}).status_code == 200
+    with django_assert_num_queries(4):
         assert client.get(url("plan-detail", plan), {"status": "en_retard"}).status_code == 200
 
 
@@ -1033,10 +1038,12 @@ def test_plan_list_queries_do_not_grow(agent, n, django_assert_num_queries):
         member(plan, agent, PlanMember.Role.PILOT)
         grow(plan, 3, user=agent)
     client = logged(agent)
-    # session, user, memberships, count, page of plans (Caf, region, action and late counts),
-    # their axes, objectives, actions (the roll-ups), the agent's user and group permissions
-    # (may they open the national dashboard? no)
-    with django_assert_num_queries(10):
+    # session, user, memberships, count, page of plans (Caf, region), their axes, objectives,
+    # actions (the roll-ups)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("cooperation:plan-list")).status_code == 200
+    # The rows are cached until one of these plans changes
+    with django_assert_num_queries(5):
         assert client.get(reverse("cooperation:plan-list")).status_code == 200
 
 
@@ -1055,9 +1062,12 @@ def test_action_page_queries_do_not_grow(plan, agent, n, django_assert_num_queri
 def test_gantt_queries_do_not_grow(plan, agent, n, django_assert_num_queries):
     grow(plan, n, user=agent)
     client = logged(agent)
-    # session, user, plan_get's 8 (plan, signatories, members, axes, objectives, actions,
-    # partners, steps), memberships, the pilots of the filter
-    with django_assert_num_queries(12):
+    # session, user, plan (Caf), memberships; then the chart: plan, axes (theme), objectives,
+    # actions (pilot, owner), steps, the pilots of the filter
+    with django_assert_num_queries(10):
+        assert client.get(url("plan-gantt", plan)).status_code == 200
+    # The chart is cached until the plan changes: session, user, plan, memberships
+    with django_assert_num_queries(4):
         assert client.get(url("plan-gantt", plan)).status_code == 200
 
 
@@ -1068,6 +1078,10 @@ def test_indicators_queries_do_not_grow(plan, agent, n, django_assert_num_querie
     # session, user, plan, memberships, indicators (objective, action), their values, and the
     # choices of the forms: indicators, objectives, actions
     with django_assert_num_queries(9):
+        assert client.get(url("plan-indicators", plan)).status_code == 200
+    # The indicators and the choices are cached until the plan changes: session, user, plan,
+    # memberships
+    with django_assert_num_queries(4):
         assert client.get(url("plan-indicators", plan)).status_code == 200
 
 
@@ -1089,7 +1103,10 @@ def test_national_dashboard_queries_do_not_grow(staff, n, django_assert_num_quer
         plan = PlanFactory(caf=caf(["38", "29", "35", "75"][i % 4]))
         grow(plan, 2, user=staff)
     client = logged(staff)
-    # session, user, plans count, actions by status, plans and Cafs per region, page of plans
-    # (Caf, region, counts, last change)
-    with django_assert_num_queries(6):
+    # session, user, actions by status, plans and Cafs per region, page of plans (Caf, region),
+    # their action counts (done, late, last change), their member counts
+    with django_assert_num_queries(7):
+        assert client.get(reverse("cooperation:national-dashboard")).status_code == 200
+    # Cached until any plan changes: session, user
+    with django_assert_num_queries(2):
         assert client.get(reverse("cooperation:national-dashboard")).status_code == 200
