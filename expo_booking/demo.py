@@ -50,6 +50,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from caflab import fragments
 from caflab.demo import AGENT_EMAIL, FIRST_NAMES, LAST_NAMES
 from caflab.models import Caf, User
 from caflab.seeding import SeedContext
@@ -717,6 +718,7 @@ def seed(ctx: SeedContext) -> None:
         _seed_sets(ctx, world, plan, seasons, todo)
     _seed_waiting(ctx, world, plan, seasons)
     _seed_kit(ctx, world, hosted=plan.hosted)
+    fragments.bump("expo_booking")  # written in bulk, without signals: the calendar is new
     _log_summary(ctx)
 
 

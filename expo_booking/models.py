@@ -315,6 +315,8 @@ class Booking(models.Model):
         ordering = ["starts_on", "expo_set__code"]
         indexes = [
             models.Index(fields=["expo_set", "blocked_from", "blocked_until"]),
+            # The calendar's window: the bookings whose blocked days meet a period.
+            models.Index(fields=["blocked_until", "blocked_from"], name="booking_blocked_window"),
             models.Index(fields=["caf", "season"]),
             models.Index(fields=["status", "starts_on"]),
         ]

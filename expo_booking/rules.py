@@ -70,6 +70,20 @@ def is_agent_of_booking_sender(user, booking) -> bool:
     return booking.pk in shipped_booking_ids(user)
 
 
+def visibility_key(user) -> tuple:
+    """What decides how the calendar and the availability show a booking to this user: which
+    bookings they may open (`expo_booking.view_booking`: the CafLab all; an agent their Caf's
+    and those their Caf ships a set to; a referent those of their régions) and which are
+    « votre Caf ». Two users with the same key get the same cached page, whatever else
+    differs between them (the data the rules read, hand-overs included, is versioned)."""
+    return (
+        bool(is_caflab_staff(user)),
+        user.caf_id,
+        bool(is_agent(user)),
+        tuple(sorted(referent_region_ids(user))) if is_referent(user) else (),
+    )
+
+
 @rules.predicate
 def is_agent_where_the_set_is(user, expo_set) -> bool:
     return bool(expo_set is not None and is_agent(user) and user.caf_id == expo_set.location_id)

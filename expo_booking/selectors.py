@@ -7,7 +7,7 @@ import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum, Window
 from django.http import Http404
 
 from expo_booking.models import (
@@ -30,7 +30,8 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 
 
 def bookings_between(start: date, end: date) -> QuerySet[Booking]:
-    """The holding bookings whose blocked days meet [start, end]."""
+    """The holding bookings whose blocked days meet [start, end] (the index
+    « booking_blocked_window » on blocked_until, blocked_from finds them without a scan)."""
     return (
         Booking.objects.filter(
             status__in=Booking.HOLDING, blocked_from__lte=end, blocked_until__gte=start
@@ -62,47 +63,75 @@ class SetRow:
         return sum(1 for cell in self.cells if cell.state == "libre")
 
 
-def _cells(expo_set, days, bookings, blackouts) -> list[Cell]:
-    cells = []
-    for day in days:
-        cell = Cell(day=day, state="libre")
-        if not expo_set.is_bookable:
-            cell.state = "indisponible"
-        for blackout in blackouts:
-            if blackout.starts_on <= day <= blackout.ends_on:
-                cell.state, cell.label = "maintenance", blackout.reason
-        for booking in bookings:
-            if booking.starts_on <= day <= booking.ends_on:
-                cell.state, cell.booking = "reserve", booking
-            elif booking.blocked_from <= day <= booking.blocked_until:
-                cell.state, cell.booking = "transport", booking
-        cells.append(cell)
+def _cells(expo_set, start: date, end: date, bookings, blackouts) -> list[Cell]:
+    """The days of a set from start to end: each period painted over its days once (maintenance,
+    then each booking's transport days, then its exhibition days), so the work grows with the
+    days shown and the set's bookings in them, not with their product."""
+    count = (end - start).days + 1
+    state = "libre" if expo_set.is_bookable else "indisponible"
+    cells = [Cell(day=start + timedelta(days=n), state=state) for n in range(count)]
+
+    def paint(first: date, last: date, **values) -> None:
+        for index in range(max((first - start).days, 0), min((last - start).days, count - 1) + 1):
+            cell = cells[index]
+            for name, value in values.items():
+                setattr(cell, name, value)
+
+    for blackout in blackouts:
+        paint(blackout.starts_on, blackout.ends_on, state="maintenance", label=blackout.reason)
+    for booking in bookings:
+        paint(booking.blocked_from, booking.blocked_until, state="transport", booking=booking)
+        paint(booking.starts_on, booking.ends_on, state="reserve", booking=booking)
     return cells
 
 
-def calendar(*, start: date, end: date) -> list[SetRow]:
-    """Every set, day by day from start to end: three queries whatever the number of sets
-    and bookings."""
-    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-    sets = ExpoSet.objects.select_related("location", "home_caf").order_by("code")
+def calendar(*, start: date, end: date, sets=None) -> list[SetRow]:
+    """The sets (all of them, or those given: a page of the calendar, one set's page), day by
+    day from start to end: three queries whatever the number of sets and bookings, and only the
+    bookings and maintenance periods of these sets that meet the period."""
+    if sets is None:
+        sets = ExpoSet.objects.select_related("location", "home_caf").order_by("code")
+    sets = list(sets)
+    ids = [expo_set.pk for expo_set in sets]
     by_set: dict[int, list[Booking]] = {}
-    for booking in bookings_between(start, end):
-        by_set.setdefault(booking.expo_set_id, []).append(booking)
     blackouts: dict[int, list[Blackout]] = {}
-    for blackout in Blackout.objects.filter(starts_on__lte=end, ends_on__gte=start):
-        blackouts.setdefault(blackout.expo_set_id, []).append(blackout)
+    if ids:
+        for booking in bookings_between(start, end).filter(expo_set_id__in=ids):
+            by_set.setdefault(booking.expo_set_id, []).append(booking)
+        for blackout in Blackout.objects.filter(
+            expo_set_id__in=ids, starts_on__lte=end, ends_on__gte=start
+        ).order_by("starts_on", "pk"):
+            blackouts.setdefault(blackout.expo_set_id, []).append(blackout)
     rows = []
     for expo_set in sets:
         mine, off = by_set.get(expo_set.pk, []), blackouts.get(expo_set.pk, [])
         rows.append(
             SetRow(
                 expo_set=expo_set,
-                cells=_cells(expo_set, days, mine, off),
+                cells=_cells(expo_set, start, end, mine, off),
                 bookings=mine,
                 blackouts=off,
             )
         )
     return rows
+
+
+def sets_page(*, number: int, size: int) -> tuple[list[ExpoSet], int, int]:
+    """A page of the sets by code (with where they are): (sets, number of sets, page number).
+    One query, the total counted alongside; a page past the last gives the last."""
+    ordered = (
+        ExpoSet.objects.select_related("location", "home_caf")
+        .annotate(total=Window(Count("pk")))
+        .order_by("code")
+    )
+    sets = list(ordered[(number - 1) * size : number * size])
+    if sets:
+        return sets, sets[0].total, number
+    total = ExpoSet.objects.count()
+    if total == 0:
+        return [], 0, 1
+    number = -(-total // size)
+    return list(ordered[(number - 1) * size : number * size]), total, number
 
 
 def set_get(*, code: str) -> ExpoSet:

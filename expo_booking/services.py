@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caflab import activity, files, notifications
+from caflab import activity, files, fragments, notifications
 from caflab.models import Caf, User
 from expo_booking.models import (
     Blackout,
@@ -37,6 +37,14 @@ from expo_booking.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _updated() -> None:
+    """After a write made with queryset update(), which sends no signal: what was computed from
+    the exhibition's data (the calendar's cached pages, the availability) is computed again.
+    Saves and deletes bump the same scope through the model signals (caflab.fragments)."""
+    fragments.bump("expo_booking")
+
 
 SCOPE = "expo_booking"
 PHOTOS = (files.PNG, files.JPEG)  # the photos of a condition report
@@ -357,6 +365,7 @@ def booking_cancel(*, booking: Booking, by, reason: str = "") -> Booking:
     WaitlistEntry.objects.filter(
         offered_booking=booking, status=WaitlistEntry.Status.OFFERED
     ).update(status=WaitlistEntry.Status.WITHDRAWN)
+    _updated()
     rechain(expo_set=booking.expo_set)
     activity.record(actor=by, verb="booking.cancelled", obj=booking, scope=SCOPE)
     from expo_booking.tasks import offer_freed_slot
@@ -375,6 +384,7 @@ def booking_return(*, booking: Booking, by) -> Booking:
     booking.status, booking.returned_home = Booking.Status.RETURNED, True
     booking.save(update_fields=["status", "returned_home"])
     ExpoSet.objects.filter(pk=booking.expo_set_id).update(location=booking.expo_set.home_caf_id)
+    _updated()
     booking.expo_set.location_id = booking.expo_set.home_caf_id
     rechain(expo_set=booking.expo_set)  # the next host now receives it from home
     activity.record(actor=by, verb="booking.returned", obj=booking, scope=SCOPE)
@@ -420,6 +430,7 @@ def _link(booking: Booking, handover: HandOver | None, previous: Booking | None,
         HandOver.objects.filter(from_booking=previous).exclude(booking=booking).update(
             from_booking=None
         )
+        _updated()
     HandOver.objects.update_or_create(
         booking=booking,
         defaults={
@@ -478,6 +489,7 @@ def handover_ship(
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.IN_TRANSIT)
     if previous is not None:
         Booking.objects.filter(pk=previous.pk).update(status=Booking.Status.RETURNED)
+    _updated()
     if condition != ExpoSet.Condition.GOOD:
         _flag(booking.expo_set, condition, by=by)
     activity.record(actor=by, verb="handover.shipped", obj=booking, scope=SCOPE)
@@ -534,6 +546,7 @@ def handover_receive(
         )
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.ON_SITE)
     ExpoSet.objects.filter(pk=booking.expo_set_id).update(location=booking.caf_id)
+    _updated()
     if arrival != HandOver.Arrival.GOOD:
         _flag(booking.expo_set, arrival, by=by)
     activity.record(actor=by, verb="handover.received", obj=booking, scope=SCOPE)
@@ -542,6 +555,7 @@ def handover_receive(
 
 def _flag(expo_set: ExpoSet, condition: str, *, by) -> None:
     ExpoSet.objects.filter(pk=expo_set.pk).update(condition=condition)
+    _updated()
     staff = User.objects.filter(role=User.Role.CAFLAB, is_active=True)
     notifications.notify(
         users=staff,
@@ -594,6 +608,7 @@ def repair(*, expo_set: ExpoSet, by, notes: str) -> ConditionEntry:
     if not notes.strip():
         raise BookingError(_("Dites ce qui a été remis en état."))
     ExpoSet.objects.filter(pk=expo_set.pk).update(condition=ExpoSet.Condition.GOOD)
+    _updated()
     expo_set.condition = ExpoSet.Condition.GOOD
     activity.record(actor=by, verb="set.repaired", obj=expo_set, scope=SCOPE)
     from expo_booking.tasks import offer_freed_slot as task
@@ -811,6 +826,7 @@ def waitlist_withdraw(*, entry: WaitlistEntry, by) -> WaitlistEntry:
             cancel_reason=_("Proposition déclinée"),
             cancelled_at=timezone.now(),
         )
+        _updated()
         from expo_booking.tasks import offer_freed_slot as task
 
         transaction.on_commit(lambda: task.delay(set_id=offered.expo_set_id))
@@ -835,6 +851,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
             WaitlistEntry.objects.filter(offered_booking=booking).update(
                 status=WaitlistEntry.Status.EXPIRED
             )
+            _updated()
         expired += 1
         offer_freed_slot(expo_set=booking.expo_set, now=now)
     return expired
@@ -990,4 +1007,6 @@ def reminders(*, today: date | None = None) -> dict[str, int]:
                 context=_email_context(booking),
             )
             sent["overdue"] += 1
+    if any(sent.values()):
+        _updated()  # the reminders' dates, written with update()
     return sent

@@ -10,18 +10,21 @@ check again; their refusals are a 400 (409 when no set is free) with the French 
 `code`.
 """
 
+import json
 from contextlib import contextmanager
 
 from django.db.models import Q
-from django.http import Http404
-from django.utils.translation import gettext as _, gettext_lazy as _lazy
+from django.http import Http404, HttpResponse
+from django.utils.translation import get_language, gettext as _, gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from caflab import fragments
 from caflab.api.permissions import RulesPermission
 from caflab.api.schema import PAGE_PARAMETERS, error_example as _error, ok_response as _ok
 from caflab.rules import is_referent, referent_region_ids
@@ -47,6 +50,7 @@ from expo_booking.api.serializers import (
     PeriodQuerySerializer,
 )
 from expo_booking.models import Blackout, Booking, ExpoSet, HandOver, Policy
+from expo_booking.rules import visibility_key
 
 BOOKING_RELATED = ("expo_set", "caf", "season", "handover", "handover__from_caf", "feedback")
 HANDOVER_RELATED = ("booking__expo_set", "booking__caf", "from_caf")
@@ -239,7 +243,10 @@ def _availability(*, user, starts_on, ends_on) -> dict:
     blocked_from, blocked_until = services.blocked_range(starts_on, ends_on, policy)
     sets = list(ExpoSet.objects.select_related("location").order_by("code"))
     busy: dict[int, list[dict]] = {}
-    for booking in selectors.bookings_between(blocked_from, blocked_until):
+    # The Caf of each booking (its name, its region for the rules), not its set: the rows are
+    # grouped by set id.
+    held = selectors.bookings_between(blocked_from, blocked_until).select_related(None)
+    for booking in held.select_related("caf"):
         visible = user.has_perm("expo_booking.view_booking", booking)
         busy.setdefault(booking.expo_set_id, []).append(
             {
@@ -319,12 +326,29 @@ class AvailabilityView(GenericAPIView):
     def get(self, request):
         query = PeriodQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        body = _availability(
-            user=request.user,
-            starts_on=query.validated_data["starts_on"],
-            ends_on=query.validated_data["ends_on"],
+        starts_on, ends_on = query.validated_data["starts_on"], query.validated_data["ends_on"]
+
+        def compute() -> bytes:
+            body = _availability(user=request.user, starts_on=starts_on, ends_on=ends_on)
+            return JSONRenderer().render(AvailabilitySerializer(body).data)
+
+        # The same answer for every caller with the same rights over the same period, until
+        # the next write of the exhibition's data or of the Cafs (their names); kept as JSON,
+        # sent as it is to the clients that ask for JSON.
+        rendered = fragments.cached(
+            "expo-availability",
+            fragments.version_key("expo_booking", "caflab"),
+            compute,
+            vary=(
+                starts_on.isoformat(),
+                ends_on.isoformat(),
+                get_language(),
+                visibility_key(request.user),
+            ),
         )
-        return Response(AvailabilitySerializer(body).data)
+        if isinstance(request.accepted_renderer, JSONRenderer):
+            return HttpResponse(rendered, content_type="application/json")
+        return Response(json.loads(rendered))
 
 
 # Bookings --------------------------------------------------------------------------------------

@@ -14,15 +14,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext as _
 
+from caflab import fragments
 from expo_booking import selectors, services
 from expo_booking.forms.booking import DamageForm, RepairForm
 from expo_booking.models import Booking, ConditionPhoto, ExpoSet
+from expo_booking.rules import visibility_key
 from expo_booking.views.booking_common import (
     STATES,
     ExpoView,
@@ -38,6 +44,7 @@ from expo_booking.views.booking_common import (
 )
 
 VIEWS = ("mois", "semaine", "liste")
+SETS_PAGE = 20  # the calendar shows this many sets a page (the whole network's sets: 15 to 200)
 SET_MONTHS = 6  # the set's page shows its availability over this many months
 
 
@@ -77,12 +84,50 @@ class DayCell:
             return f"{STATES[self.state][2]} cafia-jour--votre"
         return STATES[self.state][2]
 
+    def html(self, view: str) -> str:
+        """The cell's <td>: the week spells the words, the month shows the letter (the words
+        in its title and read aloud). Built here rather than in the template: a page has
+        hundreds of cells, most of them alike (see CellRenderer)."""
+        words = capfirst(self.text)
+        if view == "semaine":
+            inner = escape(words)
+            attrs = ""
+        else:
+            inner = (
+                f'<span aria-hidden="true">{escape(self.letter)}</span>'
+                f'<span class="visuellement-cache">{escape(self.text)}</span>'
+            )
+            attrs = f' title="{escape(words)}"'
+        if self.url:
+            inner = f'<a href="{escape(self.url)}">{inner}</a>'
+        return f'<td class="cafia-jour {escape(self.css)}"{attrs}>{inner}</td>'
+
+
+class CellRenderer:
+    """The cells of a page as HTML, each distinct cell built once (a free day, a day of the same
+    booking in transport…)."""
+
+    def __init__(self, view: str) -> None:
+        self.view = view
+        self.built: dict[tuple, str] = {}
+
+    def __call__(self, cells: list[DayCell]) -> str:
+        parts = []
+        for cell in cells:
+            key = (cell.state, cell.text, cell.url, cell.own)
+            found = self.built.get(key)
+            if found is None:
+                found = self.built[key] = cell.html(self.view)
+            parts.append(found)
+        return mark_safe("".join(parts))  # noqa: S308 - every value escaped in DayCell.html
+
 
 @dataclass
 class Row:
     expo_set: ExpoSet
     cells: list[DayCell]
     items: list = field(default_factory=list)  # the list view's lines
+    cells_html: str = ""
 
 
 @dataclass
@@ -104,12 +149,24 @@ class Line:
 
 
 def asked_day(request: HttpRequest) -> date:
+    """The day asked by `?date=`; today for anything that is not a date of 2000…2100."""
     value = request.GET.get("date", "")
     try:
-        day = date.fromisoformat(value)
+        day = date.fromisoformat(value) if len(value) == 10 else None
     except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2100:
         return timezone.localdate()
-    return day if 2000 <= day.year <= 2100 else timezone.localdate()
+    return day
+
+
+def asked_page(request: HttpRequest) -> int:
+    """The page of sets asked by `?page=`: the first for anything that is not a page number (a
+    number past the last page shows the last)."""
+    value = request.GET.get("page", "")
+    if value.isascii() and value.isdigit() and len(value) <= 4 and int(value) >= 1:
+        return int(value)
+    return 1
 
 
 def shown_period(view: str, day: date) -> tuple[date, date, date, date]:
@@ -146,6 +203,8 @@ def day_cells(user, row, rights: dict[int, bool]) -> list[DayCell]:
     day of exhibition shown (or its first transport day, when no exhibition day is shown)."""
     cells = []
     anchors: dict[int, int] = {}  # booking id → index of the cell that links to it
+    words = {state: str(STATES[state][0]) for state in STATES}  # translated once per row
+    texts: dict[tuple[int, str], str] = {}  # (booking id, state) → its words, built once
     for index, cell in enumerate(row.cells):
         booking = cell.booking
         if booking is not None:
@@ -155,12 +214,11 @@ def day_cells(user, row, rights: dict[int, bool]) -> list[DayCell]:
                 or (cell.state == "reserve" and cells[anchors[booking.pk]].state != "reserve")
             ):
                 anchors[booking.pk] = index
+            key = (booking.pk, cell.state)
+            if key not in texts:
+                texts[key] = booking_text(user, booking, visible, state=cell.state)
             cells.append(
-                DayCell(
-                    state=cell.state,
-                    text=booking_text(user, booking, visible, state=cell.state),
-                    own=booking.caf_id == user.caf_id,
-                )
+                DayCell(state=cell.state, text=texts[key], own=booking.caf_id == user.caf_id)
             )
         elif cell.state == "maintenance":
             cells.append(
@@ -175,7 +233,7 @@ def day_cells(user, row, rights: dict[int, bool]) -> list[DayCell]:
                 )
             )
         else:
-            cells.append(DayCell(state=cell.state, text=STATES[cell.state][0]))
+            cells.append(DayCell(state=cell.state, text=words[cell.state]))
     for index in anchors.values():
         cells[index].url = row.cells[index].booking.get_absolute_url()
     return cells
@@ -226,9 +284,35 @@ def list_lines(user, row, rights: dict[int, bool]) -> list[Line]:
     return sorted(lines, key=lambda line: line.start)
 
 
+@dataclass(frozen=True)
+class CalendarWindow:
+    """What the calendar shows: a view, a month or a week, a page of sets."""
+
+    view: str
+    start: date
+    end: date
+    page: int
+    today: date
+
+    def address(self, *, view: str | None = None, day: date | None = None, page=None) -> str:
+        view = view or self.view
+        query = {"date": (day or self.start).isoformat()}
+        if view != "mois":
+            query["vue"] = view
+        page = self.page if page is None else page
+        if page > 1:
+            query["page"] = page
+        return f"{reverse('expo_booking:calendar')}?{urlencode(query)}"
+
+
 class CalendarView(ExpoView):
     """/expo/: one row per set, one cell per day; `?vue=semaine` a week, `?vue=liste` the same
-    month as text; `?date=` any day of the period to show."""
+    month as text; `?date=` any day of the period to show; `?page=` the page of sets (SETS_PAGE
+    sets a page). A bad value shows the current period, or the first page, never an error.
+
+    The grid (or the list) is the same for every user who gets the same `visibility_key`: it is
+    cached under the versions of the exhibition's data and of the Cafs (their names), the
+    window and that key; the buttons, the tabs and the legend stay outside."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
@@ -237,36 +321,88 @@ class CalendarView(ExpoView):
             view = "mois"
         start, end, previous, following = shown_period(view, asked_day(request))
         today = timezone.localdate()
-        set_rows = selectors.calendar(start=start, end=end)
-        rights = booking_view_rights(user, (b for row in set_rows for b in row.bookings))
+        window = CalendarWindow(
+            view=view, start=start, end=end, page=asked_page(request), today=today
+        )
         title = self.title(view, start, end)
+        grid = fragments.cached(
+            "expo-calendar",
+            fragments.version_key("expo_booking", "caflab"),
+            lambda: self.grid(user, window, title),
+            vary=(
+                view,
+                start.isoformat(),
+                window.page,
+                today.isoformat(),
+                get_language(),
+                visibility_key(user),
+            ),
+        )
+        context = {
+            "view": view,
+            "start": start,
+            "end": end,
+            "set_count": grid["count"],
+            "grid": mark_safe(grid["html"]),  # noqa: S308 - rendered by a template, escaped
+            "title": title,
+            "period_label": title.lower(),
+            "previous_url": window.address(day=previous),
+            "next_url": window.address(day=following),
+            "today_url": window.address(day=today),
+            "view_urls": {name: window.address(view=name) for name in VIEWS},
+            **nav(user, "calendar"),
+            "legend": [(state, *STATES[state]) for state in STATES],
+        }
+        return render(request, "expo_booking/calendar/calendar.html", context)
+
+    @staticmethod
+    def grid(user, window: CalendarWindow, title: str) -> dict:
+        """The page of sets over the window as HTML (a table, or the list), and the number of
+        sets: what the cache keeps."""
+        view = window.view
+        sets, total, number = selectors.sets_page(number=window.page, size=SETS_PAGE)
+        set_rows = selectors.calendar(start=window.start, end=window.end, sets=sets)
+        rights = booking_view_rights(user, (b for row in set_rows for b in row.bookings))
+        cells_html = CellRenderer(view)
         rows = []
         for set_row in set_rows:
             row = Row(expo_set=set_row.expo_set, cells=[])
             if view == "liste":
                 row.items = list_lines(user, set_row, rights)
             else:
-                row.cells = day_cells(user, set_row, rights)
+                row.cells_html = cells_html(day_cells(user, set_row, rights))
             rows.append(row)
-        context = {
-            "view": view,
-            "start": start,
-            "end": end,
-            "rows": rows,
-            "columns": [
-                Column(day=start + timedelta(days=n), today=start + timedelta(days=n) == today)
-                for n in range((end - start).days + 1)
-            ],
-            "title": title,
-            "period_label": title.lower(),
-            "previous_url": self.address(view, previous),
-            "next_url": self.address(view, following),
-            "today_url": self.address(view, today),
-            "view_urls": {name: self.address(name, start) for name in VIEWS},
-            **nav(user, "calendar"),
-            "legend": [(state, *STATES[state]) for state in STATES],
-        }
-        return render(request, "expo_booking/calendar/calendar.html", context)
+        columns = [
+            Column(day=day, today=day == window.today)
+            for day in (
+                window.start + timedelta(days=n)
+                for n in range((window.end - window.start).days + 1)
+            )
+        ]
+        pages = None
+        last_page = max(1, -(-total // SETS_PAGE))
+        if last_page > 1:
+            pages = {
+                "number": number,
+                "count": last_page,
+                "first": (number - 1) * SETS_PAGE + 1,
+                "last": (number - 1) * SETS_PAGE + len(sets),
+                "previous_url": window.address(page=number - 1) if number > 1 else "",
+                "next_url": window.address(page=number + 1) if number < last_page else "",
+            }
+        html = render_to_string(
+            "expo_booking/calendar/includes/grid.html",
+            {
+                "view": view,
+                "rows": rows,
+                "columns": columns,
+                "set_count": total,
+                "pages": pages,
+                "period_label": title.lower(),
+                "list_url": window.address(view="liste"),
+            },
+        )
+        return {"html": str(html), "count": total}
 
     @staticmethod
     def title(view: str, start: date, end: date) -> str:
@@ -274,24 +410,13 @@ class CalendarView(ExpoView):
             return _("Semaine %(period)s") % {"period": period_text(start, end)}
         return date_format(start, "F Y").capitalize()
 
-    @staticmethod
-    def address(view: str, day: date) -> str:
-        query = {"date": day.isoformat()}
-        if view != "mois":
-            query["vue"] = view
-        return f"{reverse('expo_booking:calendar')}?{urlencode(query)}"
-
 
 # One set ----------------------------------------------------------------------------------------
-def render_set(request: HttpRequest, code: str, *, status: int = 200, **forms) -> HttpResponse:
-    """The set's page; `forms` are bound forms to show with their errors (status 400)."""
-    user = request.user
-    expo_set = selectors.set_get(code=code)
-    today = timezone.localdate()
+def set_history(user, expo_set: ExpoSet, today: date) -> dict[str, str]:
+    """The set's coming months and its condition log, as HTML: the same for every user with the
+    same rights (visibility_key), cached until the next write (render_set)."""
     end = months_ahead(today, SET_MONTHS)
-    row = next(
-        row for row in selectors.calendar(start=today, end=end) if row.expo_set.pk == expo_set.pk
-    )
+    (row,) = selectors.calendar(start=today, end=end, sets=[expo_set])
     rights = booking_view_rights(user, row.bookings)
     coming = []
     for period in periods(row.cells):
@@ -306,13 +431,41 @@ def render_set(request: HttpRequest, code: str, *, status: int = 200, **forms) -
         elif period.state == "indisponible":
             text = expo_set.get_condition_display().lower()
         coming.append({"period": period, "text": text, "url": url})
+    log = selectors.condition_log(expo_set=expo_set)
+    return {
+        "coming": str(
+            render_to_string(
+                "expo_booking/set/includes/coming.html",
+                {"expo_set": expo_set, "coming": coming, "until": end},
+            )
+        ),
+        "log": str(
+            render_to_string(
+                "expo_booking/set/includes/log.html",
+                {"expo_set": expo_set, "log": log, "is_staff": user.is_caflab_staff},
+            )
+        ),
+    }
+
+
+def render_set(request: HttpRequest, code: str, *, status: int = 200, **forms) -> HttpResponse:
+    """The set's page; `forms` are bound forms to show with their errors (status 400). Its coming
+    months and its log are kept between requests (set_history); the forms stay outside."""
+    user = request.user
+    expo_set = selectors.set_get(code=code)
+    today = timezone.localdate()
+    history = fragments.cached(
+        "expo-set-history",
+        fragments.version_key("expo_booking", "caflab"),
+        lambda: set_history(user, expo_set, today),
+        vary=(expo_set.pk, today.isoformat(), get_language(), visibility_key(user)),
+    )
     can_report = user.has_perm("expo_booking.report_damage", expo_set)
     can_repair = user.has_perm("expo_booking.repair_set", expo_set)
     context = {
-        "expo_set": row.expo_set,
-        "coming": coming,
-        "until": end,
-        "log": selectors.condition_log(expo_set=expo_set),
+        "expo_set": expo_set,
+        # Rendered by templates, every value escaped there.
+        "history": {name: mark_safe(part) for name, part in history.items()},  # noqa: S308
         **nav(user, "calendar"),
         "can_book_set": can_book(user) and expo_set.is_bookable,
         "book_url": f"{reverse('expo_booking:booking-create')}?{urlencode({'expo_set': code})}",

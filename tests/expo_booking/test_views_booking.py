@@ -302,6 +302,10 @@ def test_calendar_queries_do_not_grow_with_the_bookings(
     with django_assert_num_queries(6):
         response = client.get(url("calendar"), {"vue": view, "date": soon(40).isoformat()})
     assert response.status_code == 200
+    # Once built: the session and the user.
+    with django_assert_num_queries(2):
+        response = client.get(url("calendar"), {"vue": view, "date": soon(40).isoformat()})
+    assert response.status_code == 200
 
 
 # One set --------------------------------------------------------------------------------------
@@ -423,9 +427,12 @@ def test_set_page_queries_do_not_grow(agent, sets, n, django_assert_num_queries)
             entry=entry, file=png(), name="p.png", size=len(PNG), content_type="image/png"
         )
     client = logged(agent)
-    # session, user, the set, the calendar (sets, bookings, maintenance), the log (entries
-    # with their Caf, author and booking; their photos)
-    with django_assert_num_queries(8):
+    # session, user, the set, its calendar (its bookings, its maintenance), the log (entries
+    # with their Caf, author and booking; their photos); once built, the session, the user and
+    # the set
+    with django_assert_num_queries(7):
+        assert client.get(url("set-detail", code=expo_set.code)).status_code == 200
+    with django_assert_num_queries(3):
         assert client.get(url("set-detail", code=expo_set.code)).status_code == 200
 
 
