@@ -112,7 +112,11 @@ class Member(models.Model):
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
         ordering = ["lab", "pseudonym"]
-        indexes = [models.Index(fields=["lab", "left_on"]), models.Index(fields=["last_seen_on"])]
+        indexes = [
+            # The members page: a lab's members, present ones first, by pseudonym.
+            models.Index(fields=["lab", "left_on", "pseudonym"], name="ll_member_lab_page"),
+            models.Index(fields=["last_seen_on"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
@@ -208,7 +212,11 @@ class Workshop(models.Model):
         verbose_name = _("atelier")
         verbose_name_plural = _("ateliers")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["lab", "starts_at"])]
+        indexes = [
+            models.Index(fields=["lab", "starts_at"]),
+            # The calendars: the workshops to come, every lab.
+            models.Index(fields=["starts_at"], name="ll_workshop_starts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="workshop_ends_after_start"
@@ -274,7 +282,11 @@ class Contribution(models.Model):
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workshop", "kind"])]
+        indexes = [
+            models.Index(fields=["workshop", "kind"]),
+            models.Index(fields=["workshop", "status"], name="ll_contribution_status"),
+            models.Index(fields=["-created_at", "-id"], name="ll_contribution_recent"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="non_retenue") | ~Q(status_reason=""),

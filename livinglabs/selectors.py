@@ -4,10 +4,10 @@ evaluation dashboard of a lab or of the collective."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,16 +15,21 @@ from livinglabs.models import Contribution, Invitation, Lab, Member, Solicitatio
 from livinglabs.rules import facilitated_lab_ids
 
 
+def _count(qs: QuerySet, to: str = "lab") -> Coalesce:
+    """The number of rows of `qs` for the outer row (a correlated subquery: one index scan per
+    row, instead of joining and de-duplicating every member with every workshop)."""
+    rows = qs.filter(**{to: OuterRef("pk")}).order_by().values(to).annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), 0)
+
+
 def lab_list(*, filters: dict | None = None) -> QuerySet[Lab]:
     """Every lab (public), with its Caf and its counts, in one query."""
     filters = filters or {}
     qs = Lab.objects.select_related("caf", "caf__region").annotate(
-        member_count=Count(
-            "members",
-            filter=Q(members__left_on__isnull=True, members__anonymised_at__isnull=True),
-            distinct=True,
+        member_count=_count(
+            Member.objects.filter(left_on__isnull=True, anonymised_at__isnull=True)
         ),
-        workshop_count=Count("workshops", distinct=True),
+        workshop_count=_count(Workshop.objects.all()),
     )
     if theme := filters.get("theme"):
         qs = qs.filter(theme=theme)
@@ -48,20 +53,20 @@ def lab_members(*, user, lab: Lab) -> QuerySet[Member]:
     if lab.pk not in facilitated_lab_ids(user):
         raise Http404
     return lab.members.annotate(
-        invited=Count("invitations"),
-        attended=Count("invitations", filter=Q(invitations__attended=True)),
-    ).order_by("left_on", "pseudonym")
+        invited=_count(Invitation.objects.all(), to="member"),
+        attended=_count(Invitation.objects.filter(attended=True), to="member"),
+    ).order_by("left_on", "pseudonym", "pk")
 
 
 def lab_workshops(*, lab: Lab) -> QuerySet[Workshop]:
     return (
         lab.workshops.select_related("solicitation")
         .annotate(
-            invited=Count("invitations", distinct=True),
-            present=Count("invitations", filter=Q(invitations__attended=True), distinct=True),
-            contribution_count=Count("contributions", distinct=True),
+            invited=_count(Invitation.objects.all(), to="workshop"),
+            present=_count(Invitation.objects.filter(attended=True), to="workshop"),
+            contribution_count=_count(Contribution.objects.all(), to="workshop"),
         )
-        .order_by("-starts_at")
+        .order_by("-starts_at", "-pk")
     )
 
 
@@ -95,16 +100,18 @@ def contribution_list(
         qs = qs.filter(kind=kind)
     if status := filters.get("status"):
         qs = qs.filter(status=status)
-    return qs.order_by("-created_at")
+    return qs.order_by("-created_at", "-pk")
 
 
 def calendar(*, labs: QuerySet[Lab] | None = None, since: date | None = None) -> QuerySet[Workshop]:
     """The workshops to come (or since a date), across labs: the collective's calendar."""
     since = since or timezone.localdate()
-    qs = Workshop.objects.select_related("lab", "lab__caf").filter(starts_at__date__gte=since)
+    # From the start of the day in the portal's time zone: a range the index can serve.
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    qs = Workshop.objects.select_related("lab", "lab__caf").filter(starts_at__gte=start)
     if labs is not None:
         qs = qs.filter(lab__in=labs)
-    return qs.order_by("starts_at")
+    return qs.order_by("starts_at", "pk")
 
 
 def solicitation_list(*, user) -> QuerySet[Solicitation]:

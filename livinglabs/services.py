@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caflab import activity
+from caflab import activity, fragments
 from livinglabs.models import (
     INACTIVITY_MONTHS,
     Contribution,
@@ -83,6 +83,7 @@ def member_leave(*, member: Member, by, on: date | None = None) -> Member:
     if on < member.joined_on:
         raise LabError(_("La date de départ précède l'arrivée du membre."))
     Member.objects.filter(pk=member.pk).update(left_on=on)
+    fragments.bump("livinglabs")  # an update(): no signal
     member.left_on = on
     activity.record(actor=by, verb="member.left", obj=member, scope=_scope(member.lab_id))
     return member
@@ -110,9 +111,11 @@ def members_flag_inactive(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     limit = today - timedelta(days=round(INACTIVITY_MONTHS * 30.44))
     stale = Q(last_seen_on__lt=limit) | Q(last_seen_on__isnull=True, joined_on__lt=limit)
-    return Member.objects.filter(
+    flagged = Member.objects.filter(
         stale, anonymised_at__isnull=True, flagged_inactive_on__isnull=True
     ).update(flagged_inactive_on=today)
+    fragments.bump("livinglabs")  # an update(): no signal
+    return flagged
 
 
 # Workshops ------------------------------------------------------------------------------------
@@ -158,6 +161,7 @@ def workshop_invite(*, workshop: Workshop, members: Iterable[Member], by) -> int
     created = Invitation.objects.bulk_create(
         Invitation(workshop=workshop, member=m) for m in members if m.pk not in already
     )
+    fragments.bump("livinglabs")  # a bulk_create(): no signal
     for invitation in created:
         if invitation.member.email:
             transaction.on_commit(lambda pk=invitation.pk: send_invitation.delay(invitation_id=pk))
@@ -180,6 +184,7 @@ def attendance_record(*, workshop: Workshop, present: Iterable[Member], by) -> t
     Member.objects.filter(pk__in=present_ids).filter(
         Q(last_seen_on__isnull=True) | Q(last_seen_on__lt=day)
     ).update(last_seen_on=day, flagged_inactive_on=None)
+    fragments.bump("livinglabs")  # bulk_create() and update(): no signal
     activity.record(
         actor=by,
         verb="workshop.attendance",
@@ -194,6 +199,7 @@ def attendance_record(*, workshop: Workshop, present: Iterable[Member], by) -> t
 def workshop_write_minutes(*, workshop: Workshop, by, minutes: str) -> Workshop:
     _require(by, "livinglabs.manage_lab", workshop)
     Workshop.objects.filter(pk=workshop.pk).update(minutes=minutes.strip())
+    fragments.bump("livinglabs")  # an update(): no signal
     workshop.minutes = minutes.strip()
     return workshop
 
@@ -225,6 +231,7 @@ def contribution_set_status(
     Contribution.objects.filter(pk=contribution.pk).update(
         status=status, status_reason=reason.strip()
     )
+    fragments.bump("livinglabs")  # an update(): no signal
     contribution.status, contribution.status_reason = status, reason.strip()
     return contribution
 
@@ -252,6 +259,7 @@ def contribution_to_eurekaf(*, contribution: Contribution, by):
         box=eurekaf.box_for_caf(caf=lab.caf), author=by, title=title, description=description
     )
     Contribution.objects.filter(pk=contribution.pk).update(eurekaf_idea_id=idea.pk)
+    fragments.bump("livinglabs")  # an update(): no signal
     contribution.eurekaf_idea_id = idea.pk
     return idea
 
@@ -262,6 +270,7 @@ def contribution_link_consultation(*, contribution: Contribution, by, consultati
     _require(by, "livinglabs.manage_lab", contribution)
     consultation_id = consultation.pk if consultation is not None else None
     Contribution.objects.filter(pk=contribution.pk).update(consultation_id=consultation_id)
+    fragments.bump("livinglabs")  # an update(): no signal
     contribution.consultation_id = consultation_id
     return contribution
 
@@ -274,6 +283,7 @@ def contribution_link_project(*, contribution: Contribution, by, project) -> Con
         raise PermissionDenied
     project_id = project.pk if project is not None else None
     Contribution.objects.filter(pk=contribution.pk).update(project_id=project_id)
+    fragments.bump("livinglabs")  # an update(): no signal
     contribution.project_id = project_id
     return contribution
 
@@ -315,5 +325,6 @@ def solicitation_answer(*, solicitation: Solicitation, by, synthesis: str) -> So
     Solicitation.objects.filter(pk=solicitation.pk).update(
         synthesis=synthesis.strip(), status=Solicitation.Status.ANSWERED, answered_at=timezone.now()
     )
+    fragments.bump("livinglabs")  # an update(): no signal
     solicitation.refresh_from_db()
     return solicitation

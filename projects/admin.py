@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from caflab import admin_tools, exports
+from caflab import admin_tools, exports, fragments
 from caflab.models import Caf
 from projects import services
 from projects.models import (
@@ -317,6 +317,7 @@ class ProjectAdmin(admin.ModelAdmin):
         if "cohort" in form.changed_data:
             # No service puts a project in a cohort yet: the CafLab does it here.
             Project.objects.filter(pk=obj.pk).update(cohort=data.get("cohort"))
+            fragments.bump("projects")  # an update(): no signal
 
     def save_related(self, request, form, formsets, change):
         # Cafs and partners went through the service with the other fields.
@@ -364,6 +365,7 @@ class ProjectAdmin(admin.ModelAdmin):
                         )
                 else:
                     ProjectMember.objects.filter(pk=instance.pk).update(role=data["role"])
+                    fragments.bump("projects")  # an update(): no signal
             except services.ProjectError as exc:
                 _refused(self, request, data["user"], exc)
         for member in self._deleted(formset):
@@ -408,6 +410,7 @@ class ProjectAdmin(admin.ModelAdmin):
                 continue
             if "position" in step_form.changed_data:
                 ChangeStep.objects.filter(pk=saved.pk).update(position=data["position"])
+                fragments.bump("projects")  # an update(): no signal
         for step in self._deleted(formset):
             services.change_step_delete(step=step, by=request.user)
 

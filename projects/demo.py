@@ -44,6 +44,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Case, DateTimeField, Value, When
 
+from caflab import fragments
 from caflab.demo import AGENT_EMAIL, FIRST_NAMES, LAST_NAMES, REFERENT_EMAIL
 from caflab.models import Caf, Organisation, Region, User
 from caflab.seeding import SeedContext
@@ -2471,6 +2472,7 @@ def seed(ctx: SeedContext) -> None:
     _seed_needs(world)
     _seed_creativity(ctx, world)
     _seed_trainings(ctx, world)
+    fragments.bump("projects")  # bulk_create() and update() above send no signal
     _log_summary(ctx)
 
 

@@ -195,6 +195,8 @@ class Project(models.Model):
             models.Index(fields=["theme"]),
             models.Index(fields=["started_on", "ended_on"]),
             models.Index(fields=["-updated_at"]),
+            # The portfolio's order (title, then pk for a stable page).
+            models.Index(fields=["title", "id"], name="projects_project_title_page"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -111,14 +111,26 @@ def _search(qs: QuerySet[Project], search: str) -> QuerySet[Project]:
     return qs
 
 
-def portfolio_facets(*, user, filters: dict | None = None, search: str = "") -> list[Facet]:
-    """For each filter, how many projects each of its values would give, the other filters
-    (and the search) being kept: one query per filter, whatever the number of projects."""
-    from caflab.models import Region
+def visibility_key(user) -> tuple:
+    """What decides which projects a user sees, for the key of what is cached from them:
+    everything (CafLab staff), or the published ones and their team's unpublished ones (one
+    small query, kept on the user for the request)."""
+    if not user.is_authenticated:
+        return ("anonymous",)
+    if user.is_caflab_staff:
+        return ("staff",)
+    key = getattr(user, "_project_visibility_key", None)
+    if key is None:
+        hidden = ProjectMember.objects.filter(user=user, project__is_published=False)
+        key = ("published", tuple(sorted(set(hidden.values_list("project_id", flat=True)))))
+        user._project_visibility_key = key
+    return key
 
-    filters = filters or {}
+
+def _portfolio_counts(*, user, filters: dict, search: str) -> dict:
+    """The numbers of the facets and of the stage chart (see portfolio_facets)."""
     base = _search(visible_projects(user=user), search)
-    facets = []
+    counts: dict[str, dict] = {}
 
     def grouped(skip: str, key: str) -> dict:
         qs = _apply(base, filters, skip=skip)
@@ -127,18 +139,11 @@ def portfolio_facets(*, user, filters: dict | None = None, search: str = "") -> 
             for row in qs.order_by().values(key).annotate(n=Count("pk", distinct=True))
         }
 
-    counts = grouped("programme", "programme__slug")
-    programmes = Programme.objects.order_by("position", "name")
-    facets.append(Facet("programme", [(p.slug, p.name, counts.get(p.slug, 0)) for p in programmes]))
-    for name, choices in (
-        ("kind", Project.Kind.choices),
-        ("stage", Project.Stage.choices),
-        ("theme", Theme.choices),
-    ):
-        counts = grouped(name, name)
-        facets.append(
-            Facet(name, [(value, label, counts.get(value, 0)) for value, label in choices])
-        )
+    counts["programme"] = grouped("programme", "programme__slug")
+    for name in ("kind", "stage", "theme"):
+        counts[name] = grouped(name, name)
+    # The stage chart: the projects of the current filters, per stage (their sum: the total).
+    counts["chart"] = grouped("", "stage")
     # A project counts in its own region and in each of its Cafs' regions, once in each:
     # the same rule as the region filter.
     regions_of: dict[int, set[str]] = defaultdict(set)
@@ -149,10 +154,7 @@ def portfolio_facets(*, user, filters: dict | None = None, search: str = "") -> 
     for codes in regions_of.values():
         for code in codes:
             region_counts[code] += 1
-    regions = Region.objects.order_by("name")
-    facets.append(
-        Facet("region", [(r.code, r.name, region_counts.get(r.code, 0)) for r in regions])
-    )
+    counts["region"] = dict(region_counts)
     # A project counts in every year it is under way (a project starting later: its first year).
     qs = _apply(base, filters, skip="year").order_by()
     this_year = timezone.localdate().year
@@ -160,9 +162,56 @@ def portfolio_facets(*, user, filters: dict | None = None, search: str = "") -> 
     for _pk, start, end in qs.values_list("pk", "started_on__year", "ended_on__year").distinct():
         for year in range(start, max(end or this_year, start) + 1):
             years[year] += 1
-    facets.append(
-        Facet("year", [(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)])
+    counts["year"] = dict(years)
+    return counts
+
+
+def portfolio_counts(*, user, filters: dict | None = None, search: str = "") -> dict:
+    """For each filter, how many projects each of its values would give, the other filters (and
+    the search) being kept, and the projects per stage of the current filters (`chart`).
+    Computed once per version of the projects' data, per visibility, filters and search."""
+    from caflab import fragments
+
+    filters = {name: value for name, value in (filters or {}).items() if value not in (None, "")}
+    return fragments.cached(
+        "projects-portfolio-counts",
+        fragments.version_key("projects", "caflab"),  # the Cafs' régions count too
+        lambda: _portfolio_counts(user=user, filters=filters, search=search),
+        vary=(visibility_key(user), sorted(filters.items()), search, timezone.localdate()),
     )
+
+
+def portfolio_facets(
+    *, user, filters: dict | None = None, search: str = "", counts: dict | None = None
+) -> list[Facet]:
+    """For each filter, its values with the number of projects each would give, the other
+    filters (and the search) being kept: the numbers from portfolio_counts (cached), the
+    programmes' and régions' names read fresh."""
+    from caflab.models import Region
+
+    if counts is None:
+        counts = portfolio_counts(user=user, filters=filters, search=search)
+    programmes = Programme.objects.order_by("position", "name").only("slug", "name")
+    facets = [
+        Facet(
+            "programme",
+            [(p.slug, p.name, counts["programme"].get(p.slug, 0)) for p in programmes],
+        )
+    ]
+    for name, choices in (
+        ("kind", Project.Kind.choices),
+        ("stage", Project.Stage.choices),
+        ("theme", Theme.choices),
+    ):
+        facets.append(
+            Facet(name, [(value, label, counts[name].get(value, 0)) for value, label in choices])
+        )
+    regions = Region.objects.order_by("name").only("code", "name")
+    facets.append(
+        Facet("region", [(r.code, r.name, counts["region"].get(r.code, 0)) for r in regions])
+    )
+    years = sorted(counts["year"].items(), reverse=True)
+    facets.append(Facet("year", [(str(y), str(y), n) for y, n in years]))
     return facets
 
 

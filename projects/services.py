@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _, ngettext
 
-from caflab import activity, files, notifications
+from caflab import activity, files, fragments, notifications
 from caflab.models import Caf, User
 from projects.models import (
     RESERVED_SLUGS,
@@ -667,6 +667,7 @@ def match_set_status(*, match: Match, by, status: str, note: str = "") -> Match:
     match.save(update_fields=["status", "note"])
     if status == Match.Status.AGREED:
         Need.objects.filter(pk=match.need_id).update(status=Need.Status.MATCHED)
+        fragments.bump("projects")  # an update(): no signal
     return match
 
 

@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from caflab import fragments
 from caflab.api.permissions import RulesPermission
 from caflab.api.schema import PAGE_PARAMETERS, error_example as _error, ok_response as _ok
 from livinglabs import selectors, services
@@ -131,6 +132,16 @@ class LabViewSet(viewsets.ReadOnlyModelViewSet):
         if caf := filters.get("caf"):
             qs = qs.filter(caf__number=caf)
         return qs
+
+    def list(self, request, *args, **kwargs):
+        # Public and the same for every caller: computed once per version of the data and URL.
+        data = fragments.cached(
+            "livinglabs-api-labs",
+            fragments.version_key("livinglabs", "caflab"),
+            lambda: super(LabViewSet, self).list(request, *args, **kwargs).data,
+            vary=(request.build_absolute_uri(),),
+        )
+        return Response(data)
 
     def retrieve(self, request, slug=None):
         lab = selectors.lab_list().filter(slug=slug).first()

@@ -8,9 +8,10 @@ from datetime import date
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from caflab import charts
+from caflab import charts, fragments
 from livinglabs import selectors
 from livinglabs.models import Contribution, Lab
 from livinglabs.views.common import LabsView, month_label, require, rights
@@ -57,11 +58,23 @@ def evaluation_context(evaluation: selectors.Evaluation) -> dict:
     }
 
 
+def cached_evaluation(labs_key, labs) -> selectors.Evaluation:
+    """The figures of one lab (`labs_key`: its pk) or of the collective (`labs_key`: "all"),
+    computed once per version of the living labs' data and per day."""
+    today = timezone.localdate()
+    return fragments.cached(
+        "livinglabs-evaluation",
+        fragments.version_key("livinglabs"),
+        lambda: selectors.evaluation(labs=labs, today=today),
+        vary=(labs_key, today),
+    )
+
+
 class LabDashboardView(LabsView):
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         lab = selectors.lab_get(slug=slug)
         require(request.user, "livinglabs.view_lab_dashboard", lab)
-        evaluation = selectors.evaluation(labs=Lab.objects.filter(pk=lab.pk))
+        evaluation = cached_evaluation(lab.pk, Lab.objects.filter(pk=lab.pk))
         return render(
             request,
             "livinglabs/lab_dashboard.html",
@@ -77,9 +90,20 @@ class LabDashboardView(LabsView):
 class CollectiveDashboardView(LabsView):
     def get(self, request: HttpRequest) -> HttpResponse:
         require(request.user, "livinglabs.view_collective")
-        evaluation = selectors.evaluation(labs=Lab.objects.all())
+        # The same page for everyone who may open it: figures and table cached as one
+        # fragment (the template), computed only when it is not in the cache.
+        context = SimpleLazyObject(
+            lambda: {
+                "labs": list(selectors.lab_list()),
+                **evaluation_context(cached_evaluation("all", Lab.objects.all())),
+            }
+        )
         return render(
             request,
             "livinglabs/collective_dashboard.html",
-            {"labs": list(selectors.lab_list()), **evaluation_context(evaluation)},
+            {
+                "cache_version": fragments.version_key("livinglabs", "caflab"),
+                "today": timezone.localdate().isoformat(),
+                "page": context,
+            },
         )

@@ -7,7 +7,9 @@ from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
+from caflab import fragments
 from livinglabs import selectors
 from livinglabs.forms import ContributionFilterForm, LabFilterForm
 from livinglabs.models import Lab
@@ -27,6 +29,12 @@ CONTRIBUTION_PAGE_SIZE = 20
 CALENDAR_PAGE_SIZE = 50
 
 
+def once(compute):
+    """A value computed on first use only (inside a cached fragment: not at all when the
+    fragment is in the cache)."""
+    return SimpleLazyObject(compute)
+
+
 def by_region(labs: list[Lab]) -> list[tuple]:
     """The « map » of the labs: (région, its labs), régions in alphabetical order."""
     ordered = sorted(labs, key=lambda lab: (lab.caf.region.name, lab.caf.number, lab.name))
@@ -43,15 +51,22 @@ class LabListView(LabsView):
     def get(self, request: HttpRequest) -> HttpResponse:
         form = LabFilterForm(request.GET or None)
         filters = form.filters()
-        labs = list(selectors.lab_list(filters=filters))
+        # Read only when the cards are not in the cache (includes/lab_cards.html).
+        labs = once(lambda: list(selectors.lab_list(filters=filters)))
         user = request.user
         context = {
             "form": form,
             "filtered": bool(filters),
+            "cache_version": fragments.version_key("livinglabs", "caflab"),
+            "cache_vary": repr(sorted(filters.items())),
             "labs": labs,
-            "regions": by_region(labs),
-            "member_total": sum(lab.member_count for lab in labs),
-            "workshop_total": sum(lab.workshop_count for lab in labs),
+            "regions": once(lambda: by_region(labs)),
+            "totals": once(
+                lambda: {
+                    "members": sum(lab.member_count for lab in labs),
+                    "workshops": sum(lab.workshop_count for lab in labs),
+                }
+            ),
             "can_see_collective": user.is_authenticated
             and user.has_perm("livinglabs.view_collective"),
         }

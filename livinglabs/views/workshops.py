@@ -111,7 +111,9 @@ def render_workshop(
         # The lab's members for the checkboxes: the active ones, and anyone already invited.
         members = [
             member
-            for member in selectors.lab_members(user=user, lab=lab).order_by("pseudonym")
+            # can_manage: a facilitator of the lab (the rule of selectors.lab_members); the
+            # participation counts of the members page are not needed here.
+            for member in lab.members.order_by("pseudonym", "pk")
             if member.is_active or member.pk in invited_ids
         ]
         candidates = [member for member in members if member.pk not in invited_ids]

@@ -23,6 +23,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from caflab import fragments
 from caflab.api.permissions import RulesPermission
 from caflab.api.schema import PAGE_PARAMETERS, error_example as _error, ok_response as _ok
 from projects import selectors, services
@@ -83,6 +84,25 @@ def domain_errors():
         yield
     except services.ProjectError as exc:
         raise ValidationError({"non_field_errors": exc.messages}) from exc
+
+
+def cached_list(view, request, name: str, *, vary=()):
+    """The list's answer (a page of serialised rows, with its count and links), computed once
+    per version of the projects' data (and the Cafs'), URL and `vary` (what decides what the
+    caller may see)."""
+    data = fragments.cached(
+        name,
+        fragments.version_key("projects", "caflab"),
+        lambda: mixins.ListModelMixin.list(view, request).data,
+        vary=(request.build_absolute_uri(), *vary),
+    )
+    return Response(data)
+
+
+def viewer(user) -> tuple:
+    """Whose list it is, for the cache: the CafLab's team sees everything, anyone else their own
+    list (no query to tell them apart)."""
+    return ("staff",) if user.is_caflab_staff else ("user", user.pk)
 
 
 def project_visibility(user):
@@ -178,6 +198,14 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("position", "name", "pk")
         )
 
+    def list(self, request, *args, **kwargs):
+        return cached_list(
+            self,
+            request,
+            "projects-api-programmes",
+            vary=(viewer(request.user),),
+        )
+
     def get_object(self) -> Programme:
         programme = self.get_queryset().filter(slug=self.kwargs["slug"]).first()
         if programme is None:
@@ -244,6 +272,9 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
             filters=query.selector_filters(),
             search=query.validated_data.get("search", ""),
         )
+
+    def list(self, request, *args, **kwargs):
+        return cached_list(self, request, "projects-api-projects", vary=(viewer(request.user),))
 
     def get_object(self) -> Project:
         """The project alone, if the caller may see it; a 404 otherwise."""
@@ -529,6 +560,12 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
             return Call.objects.none()
         return selectors.call_list(user=self.request.user)
 
+    def list(self, request, *args, **kwargs):
+        # What a caller sees of the calls: all of them (CafLab staff), or all but drafts.
+        return cached_list(
+            self, request, "projects-api-calls", vary=(bool(request.user.is_caflab_staff),)
+        )
+
     def get_object(self) -> Call:
         call = selectors.call_get(user=self.request.user, slug=self.kwargs["slug"])  # or 404
         self.check_object_permissions(self.request, call)
@@ -685,6 +722,14 @@ class CreativitySessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if caf := data.get("caf"):
             qs = qs.filter(caf__number=caf)
         return qs
+
+    def list(self, request, *args, **kwargs):
+        return cached_list(
+            self,
+            request,
+            "projects-api-creativity",
+            vary=(viewer(request.user),),
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -13,9 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from caflab import charts, exports
+from caflab import charts, exports, fragments
 from caflab.rules import referent_region_ids
 from projects import selectors, services
 from projects.forms.network import (
@@ -109,36 +110,46 @@ class ProgrammeDetailView(NetworkView):
     permission = "projects.view_portfolio"
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        programme = Programme.objects.prefetch_related("partners").filter(slug=slug).first()
+        programme = Programme.objects.filter(slug=slug).first()
         if programme is None:
             raise Http404
         user = request.user
-        projects = list(selectors.project_list(user=user, filters={"programme": slug}))
-        by_theme = Counter(project.theme for project in projects)
-        themes = [(label, by_theme[value]) for value, label in Theme.choices if by_theme[value]]
+        # The page's body depends only on what the user may see: cached per version of the
+        # data and visibility (the template), computed only when it is not in the cache.
+        body = SimpleLazyObject(lambda: programme_body(user, programme))
         return render(
             request,
             "projects/programme/programme_detail.html",
             {
                 "programme": programme,
-                "project_count": len(projects),
-                "groups": grouped_by_kind_and_theme(projects),
-                "theme_chart": charts.bar_chart(
-                    title=_("Projets du programme par thème"),
-                    labels=[label for label, _n in themes],
-                    values=[n for _label, n in themes],
-                )
-                if themes
-                else None,
-                "calls": list(selectors.call_list(user=user).filter(programme=programme)),
-                "cohorts": list(
-                    programme.cohorts.annotate(project_count=Count("projects")).order_by(
-                        "-starts_on"
-                    )
-                ),
+                "cache_version": fragments.version_key("projects", "caflab"),
+                "cache_vary": repr((programme.pk, selectors.visibility_key(user))),
+                "body": body,
                 "section": "programmes",
             },
         )
+
+
+def programme_body(user, programme: Programme) -> dict:
+    projects = list(selectors.project_list(user=user, filters={"programme": programme.slug}))
+    by_theme = Counter(project.theme for project in projects)
+    themes = [(label, by_theme[value]) for value, label in Theme.choices if by_theme[value]]
+    return {
+        "partners": list(programme.partners.all()),
+        "project_count": len(projects),
+        "groups": grouped_by_kind_and_theme(projects),
+        "theme_chart": charts.bar_chart(
+            title=_("Projets du programme par thème"),
+            labels=[label for label, _n in themes],
+            values=[n for _label, n in themes],
+        )
+        if themes
+        else None,
+        "calls": list(selectors.call_list(user=user).filter(programme=programme)),
+        "cohorts": list(
+            programme.cohorts.annotate(project_count=Count("projects")).order_by("-starts_on", "pk")
+        ),
+    }
 
 
 # Partner search ------------------------------------------------------------------------------
@@ -319,7 +330,13 @@ def with_visible_projects(user, sessions):
 def creativity_filters(request: HttpRequest) -> tuple[CreativityFilterForm, dict]:
     """The filter form (years with sessions, and this year) and the values it gives."""
     this_year = timezone.localdate().year
-    years = {d.year for d in CreativitySession.objects.dates("held_on", "year")} | {this_year}
+    years = set(
+        fragments.cached(
+            "projects-creativity-years",
+            fragments.version_key("projects"),
+            lambda: [d.year for d in CreativitySession.objects.dates("held_on", "year")],
+        )
+    ) | {this_year}
     form = CreativityFilterForm(
         request.GET or None,
         years=sorted(years, reverse=True),
@@ -329,26 +346,42 @@ def creativity_filters(request: HttpRequest) -> tuple[CreativityFilterForm, dict
     return form, form.values(default_year=this_year)
 
 
+def creativity_figures(sessions) -> tuple[dict, dict]:
+    """The number of sessions and of participants, and the sessions per month."""
+    totals = sessions.aggregate(count=Count("pk"), people=Sum("participants"))
+    per_month = dict(
+        sessions.order_by()
+        .annotate(month=ExtractMonth("held_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    return totals, per_month
+
+
 class CreativityListView(NetworkView):
     permission = "projects.view_creativity"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form, values = creativity_filters(request)
         sessions = selectors.creativity_list(**values)
-        totals = sessions.aggregate(count=Count("pk"), people=Sum("participants"))
-        per_month = dict(
-            sessions.order_by()
-            .annotate(month=ExtractMonth("held_on"))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
+        totals, per_month = fragments.cached(
+            "projects-creativity-figures",
+            fragments.version_key("projects"),
+            lambda: creativity_figures(sessions),
+            vary=(values["year"], getattr(values["caf"], "pk", None), values["method"]),
         )
-        page = paginate(request, sessions, CREATIVITY_PAGE_SIZE)
+        # The number of sessions is in the figures: no count query of its own.
+        paginator = Paginator(sessions, CREATIVITY_PAGE_SIZE)
+        paginator.count = totals["count"] or 0
+        page = paginator.get_page(request.GET.get("page"))
         return render(
             request,
             "projects/creativity/creativity_list.html",
             {
                 "form": form,
+                "form_version": fragments.version_key("projects", "caflab"),
+                "form_vary": repr((sorted(request.GET.lists()), values["year"])),
                 "year": values["year"],
                 "filtered": bool(values["caf"] or values["method"]),
                 "totals": {"count": totals["count"] or 0, "people": totals["people"] or 0},

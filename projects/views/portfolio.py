@@ -3,17 +3,18 @@ with its number of projects), searched, paginated, charted by stage and exported
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _, gettext_lazy
 
-from caflab import charts, exports
+from caflab import charts, exports, fragments
 from projects import selectors
 from projects.forms.project import portfolio_filters
 from projects.models import Project
-from projects.views.project_common import ProjectsView, paginate, query_without
+from projects.views.project_common import ProjectsView, query_without
 
 PAGE_SIZE = 24
 MAX_SEARCH = 100
@@ -88,15 +89,8 @@ def with_format(query: str, fmt: str) -> str:
     return f"{query}&format={fmt}" if query else f"format={fmt}"
 
 
-def stage_chart(projects) -> charts.Chart:
-    """Projects per stage for the current filters and search (one grouped query)."""
-    counts = dict(
-        projects.prefetch_related(None)
-        .order_by()
-        .values_list("stage")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("stage", "n")
-    )
+def stage_chart(counts: dict) -> charts.Chart:
+    """Projects per stage for the current filters and search (selectors.portfolio_counts)."""
     return charts.bar_chart(
         title=_("Projets par étape"),
         labels=Project.Stage.labels,
@@ -104,29 +98,50 @@ def stage_chart(projects) -> charts.Chart:
     )
 
 
+def once(compute):
+    """A value computed on first use only (inside a cached fragment: not at all when the
+    fragment is in the cache)."""
+    return SimpleLazyObject(compute)
+
+
 class ProjectListView(ProjectsView):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         filters, search = portfolio_filters(request.GET), search_text(request)
+        visibility = selectors.visibility_key(user)
+        counts = selectors.portfolio_counts(user=user, filters=filters, search=search)
         projects = selectors.project_list(user=user, filters=filters, search=search)
-        page = paginate(request, projects, PAGE_SIZE)
-        facets = selectors.portfolio_facets(user=user, filters=filters, search=search)
-        rows = facet_rows(facets, filters)
+        # The number of projects is the chart's total: no count query of its own.
+        paginator = Paginator(projects, PAGE_SIZE)
+        paginator.count = sum(counts["chart"].values())
+        page = paginator.get_page(request.GET.get("page"))
+        rows = once(
+            lambda: facet_rows(
+                selectors.portfolio_facets(
+                    user=user, filters=filters, search=search, counts=counts
+                ),
+                filters,
+            )
+        )
         export_query = query_without(request, "page", "format")
         return render(
             request,
             "projects/portfolio.html",
             {
+                "cache_version": fragments.version_key("projects", "caflab"),
+                "cache_vary": repr(
+                    (visibility, sorted(request.GET.lists()), page.number, timezone.localdate())
+                ),
                 "page_obj": page,
                 "projects": page.object_list,
                 "facets": rows,
-                "active_filters": active_filters(request, rows, search),
+                "active_filters": once(lambda: active_filters(request, rows, search)),
                 "search": search,
                 "filtered": bool(filters or search),
                 "query": query_without(request, "page"),
                 "csv_query": with_format(export_query, "csv"),
                 "xlsx_query": with_format(export_query, "xlsx"),
-                "stage_chart": stage_chart(projects),
+                "stage_chart": once(lambda: stage_chart(counts["chart"])),
                 "can_create": user.has_perm("projects.create_project"),
                 "can_review": user.has_perm("projects.review_indicator"),
             },
