@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from caflab import exports
+from caflab import exports, fragments
 from caflab.models import User
 from eurekaf import services
 from eurekaf.models import (
@@ -542,6 +542,7 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description=_("Marquer comme traité"), permissions=["change"])
     def mark_resolved(self, request, queryset):
         count = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        fragments.bump("eurekaf")  # update() sends no signal
         self.message_user(
             request,
             ngettext(

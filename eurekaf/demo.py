@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from caflab import demo as core
+from caflab import demo as core, fragments
 from caflab.models import Caf, User
 from caflab.seeding import SeedContext
 from eurekaf.models import (
@@ -2549,6 +2549,7 @@ def seed(ctx: SeedContext) -> None:
             box_names={key: box.name for key, box in boxes.boxes.items()},
         )
         _seed_content(ctx, world, specs, boxes.boxes, themes)
+        fragments.bump("eurekaf")  # bulk_create() and update() send no signal
     _log_summary(ctx)
 
 

@@ -394,6 +394,18 @@ SORT_LABELS = {
 }
 
 
+def _pair(choice, key: str, label: str) -> tuple:
+    """A choice given as an object (campaign, theme, Caf) or already as a (key, label) pair."""
+    return (
+        tuple(choice)
+        if isinstance(choice, tuple | list)
+        else (
+            getattr(choice, key),
+            getattr(choice, label),
+        )
+    )
+
+
 class IdeaFilterForm(forms.Form):
     """The list's filters, in the address (GET): French names, as the URLs people share."""
 
@@ -421,11 +433,16 @@ class IdeaFilterForm(forms.Form):
         self.fields["boite"].choices = [("", _("Toutes les boîtes"))] + [
             (box.slug, box.name) for box in boxes
         ]
-        self.fields["campagne"].choices = everything + [(c.slug, c.title) for c in campaigns]
-        self.fields["theme"].choices = [("", _("Tous"))] + [(t.slug, t.name) for t in themes]
+        self.fields["campagne"].choices = everything + [
+            _pair(c, "slug", "title") for c in campaigns
+        ]
+        self.fields["theme"].choices = [("", _("Tous"))] + [
+            _pair(t, "slug", "name") for t in themes
+        ]
         if manager:
             self.fields["caf"].choices = everything + [
-                (caf.number, f"{caf.name} ({caf.number})") for caf in cafs or ()
+                (number, f"{name} ({number})")
+                for number, name in (_pair(caf, "number", "name") for caf in cafs or ())
             ]
         else:
             del self.fields["caf"]

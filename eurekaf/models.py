@@ -221,11 +221,28 @@ class Idea(models.Model):
         verbose_name = _("idée")
         verbose_name_plural = _("idées")
         ordering = ["-created_at"]
+        # Each sort of the lists (selectors.SORTS) is read in index order: per box for the
+        # agents (one branch per visible box), over every box for the CafLab team.
         indexes = [
             models.Index(fields=["box", "status", "-created_at"]),
-            models.Index(fields=["box", "-support_count"]),
-            models.Index(fields=["box", "-comment_count"]),
-            models.Index(fields=["box", "-last_activity_at"]),
+            models.Index(fields=["box", "-created_at", "-id"], name="idea_box_recent"),
+            models.Index(
+                fields=["box", "-support_count", "-created_at", "-id"], name="idea_box_supported"
+            ),
+            models.Index(
+                fields=["box", "-comment_count", "-created_at", "-id"], name="idea_box_discussed"
+            ),
+            models.Index(
+                fields=["box", "-last_activity_at", "-support_count", "-id"], name="idea_box_trend"
+            ),
+            models.Index(fields=["-created_at", "-id"], name="idea_recent"),
+            models.Index(fields=["-support_count", "-created_at", "-id"], name="idea_supported"),
+            models.Index(fields=["-comment_count", "-created_at", "-id"], name="idea_discussed"),
+            models.Index(fields=["-last_activity_at", "-support_count", "-id"], name="idea_trend"),
+            # The lists' counts (per box and status, hidden ideas left out): index-only.
+            models.Index(
+                fields=["box", "status"], condition=Q(is_hidden=False), name="idea_box_status_shown"
+            ),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["campaign", "-created_at"]),
             # On PostgreSQL a GIN index for French full-text search is created by migration

@@ -7,19 +7,47 @@ CafLab staff manage every box. Partners and anonymous visitors see nothing of Eu
 from __future__ import annotations
 
 import rules
+from django.db.models import Value
 
+from caflab import fragments
 from caflab.rules import is_agent, is_caflab_staff
 
 
+def _reader(user) -> dict:
+    """What Eurekaf needs to know of a reader, read once per user object, from the cache while
+    Eurekaf's data has not changed: the boxes they manage, and whether they wrote hidden ideas
+    (still shown to their author). One query when it is computed."""
+    cached = getattr(user, "_eurekaf_reader", None)
+    if cached is None:
+        from eurekaf.models import Idea, IdeaBox
+
+        def compute() -> dict:
+            managed = IdeaBox.managers.through.objects.filter(user=user).values_list("ideabox_id")
+            hidden = Idea.objects.filter(author=user, is_hidden=True).values_list(Value(0))
+            found = {pk for (pk,) in managed.union(hidden)}  # 0: a box pk never is
+            return {"managed": found - {0}, "wrote_hidden": 0 in found}
+
+        cached = fragments.cached(
+            "eurekaf-reader",
+            # The version a page read once for all its parts (eurekaf.selectors.start_reading)
+            getattr(user, "_eurekaf_version", None) or fragments.version_key("eurekaf"),
+            vary=(user.pk,),
+            compute=compute,
+        )
+        user._eurekaf_reader = cached
+    return cached
+
+
 def managed_box_ids(user) -> set[int]:
-    """The boxes this user manages, read once per user object."""
+    """The boxes this user manages."""
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_managed_box_ids", None)
-    if cached is None:
-        cached = set(user.managed_idea_boxes.values_list("pk", flat=True))
-        user._managed_box_ids = cached
-    return cached
+    return _reader(user)["managed"]
+
+
+def wrote_hidden_ideas(user) -> bool:
+    """Whether this user wrote ideas now hidden by the moderation."""
+    return user.is_authenticated and _reader(user)["wrote_hidden"]
 
 
 def _box(obj):

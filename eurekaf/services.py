@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caflab import audit, files, notifications
+from caflab import audit, files, fragments, notifications
 from eurekaf.models import (
     Attachment,
     Campaign,
@@ -37,10 +37,24 @@ def _require(user, perm: str, obj) -> None:
         raise PermissionDenied
 
 
+def _changed(*idea_ids: int) -> None:
+    """Writes made with update() send no signal: what was cached from these ideas (lists,
+    counts, pages, API rows) is made unreachable here, for the next reader."""
+    fragments.bump(*(f"eurekaf:idea:{pk}" for pk in idea_ids))
+
+
+def _update(idea_id: int, **values) -> int:
+    """An update() of one idea's row (F() counters stay exact under concurrency), then the
+    bump that the missing signal would have made."""
+    updated = Idea.objects.filter(pk=idea_id).update(**values)
+    _changed(idea_id)
+    return updated
+
+
 def _touch(idea_id: int, **counters) -> None:
     """Counters move with the rows they count; last_activity_at feeds « tendance »."""
     updates = {name: F(name) + delta for name, delta in counters.items()}
-    Idea.objects.filter(pk=idea_id).update(last_activity_at=timezone.now(), **updates)
+    _update(idea_id, last_activity_at=timezone.now(), **updates)
 
 
 # Boxes ----------------------------------------------------------------------------------------
@@ -87,7 +101,7 @@ def idea_create(
     idea.themes.set(themes)
     IdeaStatusChange.objects.create(idea=idea, to_status=Idea.Status.SUBMITTED, by=author)
     Follow.objects.create(idea=idea, user=author)
-    Idea.objects.filter(pk=idea.pk).update(follower_count=1)
+    _update(idea.pk, follower_count=1)
     idea.follower_count = 1
     for upload in uploads:
         attachment_add(idea=idea, upload=upload, by=author)
@@ -155,7 +169,7 @@ def idea_support(*, idea: Idea, agent) -> bool:
 def idea_unsupport(*, idea: Idea, agent) -> bool:
     deleted, _rows = Support.objects.filter(idea=idea, agent=agent).delete()
     if deleted:
-        Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
+        _update(idea.pk, support_count=F("support_count") - 1)
     return bool(deleted)
 
 
@@ -164,7 +178,7 @@ def idea_follow(*, idea: Idea, user) -> bool:
     try:
         with transaction.atomic():
             Follow.objects.create(idea=idea, user=user)
-            Idea.objects.filter(pk=idea.pk).update(follower_count=F("follower_count") + 1)
+            _update(idea.pk, follower_count=F("follower_count") + 1)
     except IntegrityError:
         return False
     return True
@@ -174,7 +188,7 @@ def idea_follow(*, idea: Idea, user) -> bool:
 def idea_unfollow(*, idea: Idea, user) -> bool:
     deleted, _rows = Follow.objects.filter(idea=idea, user=user).delete()
     if deleted:
-        Idea.objects.filter(pk=idea.pk).update(follower_count=F("follower_count") - 1)
+        _update(idea.pk, follower_count=F("follower_count") - 1)
     return bool(deleted)
 
 
@@ -188,7 +202,7 @@ def comment_create(*, idea: Idea, author, text: str) -> Comment:
     _touch(idea.pk, comment_count=1)
     if not Follow.objects.filter(idea=idea, user=author).exists():
         Follow.objects.create(idea=idea, user=author)
-        Idea.objects.filter(pk=idea.pk).update(follower_count=F("follower_count") + 1)
+        _update(idea.pk, follower_count=F("follower_count") + 1)
     followers = idea_followers(idea, exclude=author)
     if followers:
         notifications.notify(
@@ -220,7 +234,7 @@ def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
     )
     # A hidden comment no longer counts in the lists' figures.
     if not was_hidden:
-        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
+        _update(comment.idea_id, comment_count=F("comment_count") - 1)
     return comment
 
 
@@ -246,6 +260,7 @@ def _hide(*, obj, idea: Idea, by, reason: str, reports, template: str, extra=Non
     type(obj).objects.filter(pk=obj.pk).update(
         is_hidden=True, hidden_reason=reason, **(extra or {})
     )
+    _changed(idea.pk)
     audit.record_update(obj, by=by, is_hidden=True, hidden_reason=reason)
     reports.filter(resolved_at=None).update(resolved_at=timezone.now())
     if obj.author_id:
@@ -262,6 +277,7 @@ def report_resolve(*, report: Report, by) -> Report:
     """A manager closes a report without hiding anything (nothing wrong found)."""
     _require(by, "eurekaf.answer_idea", report.idea)
     Report.objects.filter(pk=report.pk, resolved_at=None).update(resolved_at=timezone.now())
+    _changed(report.idea_id)
     report.refresh_from_db()
     return report
 
@@ -387,7 +403,7 @@ def idea_merge(*, duplicate: Idea, into: Idea, by, answer: str = "") -> Idea:
         raise IdeaError(
             _("On ne fusionne pas dans une idée elle-même fusionnée : choisissez l'idée d'origine.")
         )
-    Idea.objects.filter(pk=duplicate.pk).update(merged_into=into)
+    _update(duplicate.pk, merged_into=into)
     audit.record_update(duplicate, by=by, merged_into=into)
     duplicate.merged_into = into
     # Told first, while the duplicate's followers still follow it.
@@ -402,12 +418,13 @@ def idea_merge(*, duplicate: Idea, into: Idea, by, answer: str = "") -> Idea:
     # The original's author does not support their own idea: their support is dropped.
     moved_supports = _move(Support, "agent_id", duplicate, into, skip={into.author_id})
     moved_follows = _move(Follow, "user_id", duplicate, into)
-    Idea.objects.filter(pk=into.pk).update(
+    _update(
+        into.pk,
         support_count=F("support_count") + moved_supports,
         follower_count=F("follower_count") + moved_follows,
         last_activity_at=timezone.now(),
     )
-    Idea.objects.filter(pk=duplicate.pk).update(support_count=0, follower_count=0)
+    _update(duplicate.pk, support_count=0, follower_count=0)
     into.refresh_from_db()
     return into
 
@@ -419,6 +436,7 @@ def _move(model, person_field: str, source: Idea, target: Idea, skip=frozenset()
     already |= {person for person in skip if person is not None}
     rows = model.objects.filter(idea=source)
     moved = rows.exclude(**{f"{person_field}__in": already}).update(idea=target)
+    _changed(source.pk, target.pk)
     rows.delete()
     return moved
 
@@ -431,8 +449,8 @@ def idea_escalate(*, idea: Idea, by, answer: str = "") -> Idea:
     idea = Idea.objects.select_for_update().select_related("box").get(pk=idea.pk)
     national = box_for_caf(caf=None)
     origin = idea.box
-    Idea.objects.filter(pk=idea.pk).update(
-        box=national, escalated_from=origin, campaign=None, last_activity_at=timezone.now()
+    _update(
+        idea.pk, box=national, escalated_from=origin, campaign=None, last_activity_at=timezone.now()
     )
     audit.record_update(idea, by=by, box=national, campaign=None)
     IdeaStatusChange.objects.create(
@@ -458,9 +476,7 @@ def idea_assign(*, idea: Idea, by, assignee=None, service: str = "", due_on=None
     _require(by, "eurekaf.answer_idea", idea)
     if assignee is not None and not assignee.has_perm("eurekaf.answer_idea", idea):
         raise IdeaError(_("Cette personne ne gère pas la boîte de cette idée."))
-    Idea.objects.filter(pk=idea.pk).update(
-        assignee=assignee, assigned_service=service.strip(), answer_due_on=due_on
-    )
+    _update(idea.pk, assignee=assignee, assigned_service=service.strip(), answer_due_on=due_on)
     audit.record_update(
         idea, by=by, assignee=assignee, assigned_service=service.strip(), answer_due_on=due_on
     )

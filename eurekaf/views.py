@@ -7,25 +7,32 @@ answer as one that does not exist; an action the user may not take on it is a 40
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format, localize, number_format
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _, ngettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext as _, ngettext
 from django.views import View
 
-from caflab import charts, exports, files, ratelimit
-from caflab.models import Caf, User
+from caflab import charts, exports, files, fragments, ratelimit
+from caflab.models import User
 from caflab.rules import is_agent, is_caflab_staff
 from eurekaf import selectors, services
 from eurekaf.forms import (
@@ -45,7 +52,7 @@ from eurekaf.forms import (
     StatisticsFilterForm,
     StatusForm,
 )
-from eurekaf.models import Attachment, Comment, Idea, IdeaBox, Report, Theme
+from eurekaf.models import Attachment, Comment, Idea, IdeaBox, Report, Support
 from eurekaf.rules import managed_box_ids
 
 PAGE_SIZE = 20
@@ -129,6 +136,118 @@ def _minutes(wait: int) -> int:
     return max(1, -(-wait // 60))
 
 
+CARD_PARTS = {
+    "status": "eurekaf/includes/status.html",
+    "body": "eurekaf/includes/idea_card_body.html",
+    "comments": "eurekaf/includes/idea_card_comments.html",
+}
+
+
+# What a card needs of its idea besides its shared parts: the reader's support button and
+# its rights, the selection box.
+CARD_ROW = ("title", "status", "is_hidden", "author_id", "support_count", "box_id")
+
+
+def card_page(user, keys: list[int], *, version: str, also: dict) -> list[Idea]:
+    """A page of the list, in the page's order: each idea with the parts of its card that are
+    the same for every reader (status, title, box, Caf, date, campaign, themes, comments
+    count) and the few fields its reader's part needs, from the cache in one read, rendered
+    and read for the missing ones; then whether the reader supports each, in one query.
+    Nothing of the reader is cached: the support button, its CSRF token and the selection
+    box stay in the card template.
+
+    `also` ({key: render}) are other shared fragments of the page, read in the same round
+    trip: each render is replaced by its HTML."""
+    language = get_language()
+    cache_keys = {pk: f"c:eurekaf-card:{version}:{language}:{pk}" for pk in keys}
+    pending = [key for key, value in also.items() if callable(value)]
+    found = cache.get_many([*cache_keys.values(), *pending])
+    rendered = {key: also[key]() for key in pending if key not in found}
+    missing = [pk for pk, key in cache_keys.items() if key not in found]
+    if missing:
+        full = (
+            Idea.objects.filter(pk__in=missing)
+            .select_related("box", "origin_caf", "campaign")
+            .prefetch_related("themes")
+        )
+        for idea in full:
+            rendered[cache_keys[idea.pk]] = {
+                "row": {name: getattr(idea, name) for name in CARD_ROW},
+                "box": (idea.box.caf_id, idea.box.is_active),
+                "parts": {
+                    name: render_to_string(template, {"idea": idea})
+                    for name, template in CARD_PARTS.items()
+                },
+            }
+    if rendered:
+        cache.set_many(rendered, timeout=fragments.TIMEOUT)
+        found |= rendered
+    for key in pending:
+        also[key] = found[key]
+    if not keys:
+        return []
+    supported = set(
+        Support.objects.filter(agent=user, idea_id__in=keys).values_list("idea_id", flat=True)
+    )
+    ideas = []
+    for pk, key in cache_keys.items():
+        if key not in found:  # gone since the page's keys were read
+            continue
+        card = found[key]
+        caf_id, is_active = card["box"]
+        idea = Idea(pk=pk, **card["row"])
+        idea.box = IdeaBox(pk=idea.box_id, caf_id=caf_id, is_active=is_active)
+        if not user.has_perm("eurekaf.view_idea", idea):  # the rights, never the cache alone
+            continue
+        idea.card_parts = {
+            name: mark_safe(html)  # noqa: S308
+            for name, html in card["parts"].items()
+        }
+        idea.supported = pk in supported
+        ideas.append(idea)
+    return ideas
+
+
+def support_html(idea: Idea, *, next_url: str, csrf_token: str) -> str:
+    """eurekaf/includes/support.html for a card of the list, written here: the same markup
+    (a test holds them equal), without the template engine's cost twenty times a page. The
+    reader's own: never cached."""
+    count = format_html(
+        '<span class="compteur" id="compte-soutiens-{}">{}</span>',
+        idea.pk,
+        ngettext("%(n)s soutien", "%(n)s soutiens", idea.support_count)
+        % {"n": localize(idea.support_count)},
+    )
+    form = ""
+    if idea.can_support:
+        url = reverse("eurekaf:idea-support", kwargs={"pk": idea.pk})
+        form = format_html(
+            '<form method="post" action="{url}" hx-post="{url}" hx-target="#soutien-{pk}" '
+            'hx-swap="innerHTML">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            '<input type="hidden" name="soutien" value="{value}">{next}'
+            '<button type="submit" id="bouton-soutien-{pk}" class="bouton-reaction" '
+            'aria-pressed="{pressed}" aria-describedby="compte-soutiens-{pk}">{label}</button>'
+            "</form>",
+            url=url,
+            pk=idea.pk,
+            token=csrf_token,
+            value="0" if idea.supported else "1",
+            next=format_html('<input type="hidden" name="next" value="{}">', next_url)
+            if next_url
+            else "",
+            pressed="true" if idea.supported else "false",
+            label=_("Ne plus soutenir") if idea.supported else _("Soutenir"),
+        )
+    return format_html(
+        '<div class="reaction" id="soutien-{pk}">{form}{count}</div>'
+        '<span class="visuellement-cache" id="annonce-soutien-{pk}" aria-live="polite"></span>',
+        pk=idea.pk,
+        form=form,
+        count=count,
+    )
+
+
 def _with_support_rights(user, ideas) -> list[Idea]:
     ideas = list(ideas)
     for idea in ideas:
@@ -181,20 +300,51 @@ class IdeaListView(EurekafMixin, View):
 
     def render_list(self, request: HttpRequest, *, bulk_form=None, status: int = 200):
         user = request.user
+        # What the list shows of an idea or a Caf (names) also moves with CafLab's data.
+        version, shown_version = selectors.start_reading(user)
         manager = _is_manager(user)
+        choices = selectors.list_filters(
+            user=user, version=version, shown_version=shown_version, manager=manager
+        )
         form = IdeaFilterForm(
             request.GET or None,
-            boxes=list(selectors.visible_boxes(user=user)),
-            campaigns=list(selectors.campaign_list(user=user)),
-            themes=list(Theme.objects.all()),
-            cafs=Caf.objects.order_by("number").only("number", "name") if manager else None,
+            boxes=choices["boxes"],
+            campaigns=choices["campaigns"],
+            themes=choices["themes"],
+            cafs=choices["cafs"],
             manager=manager,
         )
         filters = form.filters()
-        page = Paginator(selectors.idea_list(user=user, filters=filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        query = _query_without_page(request)
+        # The filters' form is the same for everyone with these boxes and this query (a GET
+        # form: no CSRF token in it); it is read with the cards, in the same round trip.
+        form_key = "c:eurekaf-filters:{}:{}".format(
+            shown_version,
+            hashlib.blake2b(
+                repr((get_language(), manager, [b.pk for b in choices["boxes"]], query)).encode(),
+                digest_size=12,
+            ).hexdigest(),
         )
+        shared = {
+            form_key: lambda: render_to_string(
+                "eurekaf/includes/idea_filters.html", {"form": form, "query": query}
+            )
+        }
+        results = selectors.IdeaResults(
+            user=user,
+            filters=filters,
+            version=version,
+            boxes=choices["boxes"],
+            loader=lambda keys: card_page(user, keys, version=shown_version, also=shared),
+            page_hint=(PAGE_SIZE * (_page_number(request) - 1), PAGE_SIZE),
+        )
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         ideas = _with_support_rights(user, page.object_list)
+        token, here = get_token(request), request.get_full_path()
+        for idea in ideas:
+            idea.support_html = support_html(idea, next_url=here, csrf_token=token)
+        if callable(shared[form_key]):  # an empty page: no cards were read
+            card_page(user, [], version=shown_version, also=shared)
         if manager and bulk_form is None:
             bulk_form = BulkStatusForm(user=user)
         elif bulk_form is not None:  # refused: the ideas stay checked
@@ -205,11 +355,11 @@ class IdeaListView(EurekafMixin, View):
             request,
             "eurekaf/idea_list.html",
             {
-                "form": form,
+                "filters_form": mark_safe(shared[form_key]),  # noqa: S308
                 "filters": filters,
                 "page_obj": page,
                 "ideas": ideas,
-                "query": _query_without_page(request),
+                "query": query,
                 "manager": manager,
                 "bulk_form": bulk_form,
                 "can_post": is_agent(user),
@@ -217,6 +367,13 @@ class IdeaListView(EurekafMixin, View):
             },
             status=status,
         )
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page") or 1), 1)
+    except ValueError:
+        return 1
 
 
 class IdeaSimilarView(EurekafMixin, View):
@@ -400,20 +557,28 @@ def render_detail(request: HttpRequest, pk: int, *, status: int = 200, **forms) 
     context = {
         "idea": idea,
         "can": can,
-        "comments": list(idea.comments.all()),
+        "comments": idea.visible_comments,
         "changes": list(idea.status_changes.all()),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "report_form": ReportForm(),
         "failed": next(iter(forms), ""),
     }
     if can["answer_idea"]:
-        assignees = (
-            User.objects.filter(Q(managed_idea_boxes=idea.box_id) | Q(pk=user.pk))
-            .distinct()
-            .order_by("last_name", "first_name")
+        box_managers = fragments.cached(
+            "eurekaf-box-managers",
+            fragments.version_key("eurekaf"),
+            vary=(idea.box_id,),
+            compute=lambda: list(
+                IdeaBox.managers.through.objects.filter(ideabox_id=idea.box_id).values_list(
+                    "user_id", flat=True
+                )
+            ),
+        )
+        assignees = User.objects.filter(pk__in=[*box_managers, user.pk]).order_by(
+            "last_name", "first_name"
         )
         context |= {
-            "notes": list(idea.notes.select_related("author")),
+            "notes": list(idea.notes.select_related("author").order_by("-created_at", "-id")),
             "reports": list(
                 idea.reports.filter(resolved_at=None).select_related("reporter", "comment")
             ),

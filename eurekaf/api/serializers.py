@@ -313,7 +313,7 @@ class IdeaDetailSerializer(IdeaSerializer):
     merged_ideas = IdeaRefSerializer(many=True, read_only=True)
     escalated_from = IdeaBoxSummarySerializer(read_only=True, allow_null=True)
     timeline = IdeaStatusChangeSerializer(source="status_changes", many=True, read_only=True)
-    comments = IdeaCommentSerializer(many=True, read_only=True)
+    comments = IdeaCommentSerializer(source="visible_comments", many=True, read_only=True)
     attachments = IdeaAttachmentSerializer(many=True, read_only=True)
     permissions = serializers.SerializerMethodField()
     transitions = serializers.SerializerMethodField(

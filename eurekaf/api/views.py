@@ -7,9 +7,10 @@ object is then checked against the `rules` permission of the action; the service
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -22,7 +23,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from caflab import ratelimit
+from caflab import fragments, ratelimit
 from caflab.api.permissions import RulesPermission
 from caflab.api.schema import error_example as _error, ok_response as _ok
 from caflab.rules import is_agent
@@ -48,7 +49,7 @@ from eurekaf.api.serializers import (
     IdeaSupportStateSerializer,
     StatisticsQuerySerializer,
 )
-from eurekaf.models import Campaign, Idea, IdeaBox
+from eurekaf.models import Campaign, Idea, IdeaBox, Support
 
 
 @contextmanager
@@ -164,7 +165,61 @@ class IdeaViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Idea.objects.none()
         query = IdeaQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
+        if self.action == "list":
+            # The count and each page's keys are cached; only the page's ideas are read (their
+            # themes only for the rows that list() does not find in the cache).
+            version, self._shown_version = selectors.start_reading(self.request.user)
+            paginator = self.paginator
+            size = paginator.get_page_size(self.request) or 0
+            try:
+                number = max(int(self.request.query_params.get("page") or 1), 1)
+            except ValueError:
+                number = 1
+            return selectors.IdeaResults(
+                user=self.request.user,
+                filters=query.selector_filters(),
+                version=version,
+                loader=self._rows,
+                page_hint=(size * (number - 1), size) if size else None,
+            )
         return selectors.idea_list(user=self.request.user, filters=query.selector_filters())
+
+    def list(self, request, *args, **kwargs):
+        return self.get_paginated_response(self.paginate_queryset(self.get_queryset()))
+
+    def _rows(self, keys: "list[int]"):
+        """A page of ideas as IdeaSerializer writes them: what is the same for every caller
+        comes from the cache (one read for the page), keyed by the versions of Eurekaf's and
+        CafLab's data (names of boxes, Caf, authors); `supported`, the caller's own, is read
+        for the page in one query."""
+        prefix = (
+            f"c:eurekaf-api-idea:{self._shown_version}:{get_language()}:"
+            f"{self.request.build_absolute_uri('/')}:"
+        )
+        found = {
+            int(key.rsplit(":", 1)[1]): row
+            for key, row in cache.get_many([f"{prefix}{pk}" for pk in keys]).items()
+        }
+        missing = [pk for pk in keys if pk not in found]
+        if missing:
+            ideas = selectors.idea_list(user=self.request.user, filters={"include_merged": True})
+            ideas = list(ideas.filter(pk__in=missing))
+            serializer = IdeaSerializer(ideas, many=True, context=self.get_serializer_context())
+            rendered = {
+                # The link as plain text: a Hyperlink carries its idea, not to be cached.
+                idea.pk: {**row, "url": str(row["url"])}
+                for idea, row in zip(ideas, serializer.data, strict=True)
+            }
+            cache.set_many(
+                {f"{prefix}{pk}": row for pk, row in rendered.items()}, timeout=fragments.TIMEOUT
+            )
+            found |= rendered
+        supported = set(
+            Support.objects.filter(agent=self.request.user, idea_id__in=keys).values_list(
+                "idea_id", flat=True
+            )
+        )
+        return [{**found[pk], "supported": pk in supported} for pk in keys if pk in found]
 
     def get_object(self):
         user, pk = self.request.user, self.kwargs["pk"]
@@ -325,7 +380,7 @@ class IdeaViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def comments(self, request, pk=None):
         idea = self.get_object()
         # idea_get prefetched exactly the comments this user may read.
-        page = self.paginate_queryset(list(idea.comments.all()))
+        page = self.paginate_queryset(idea.visible_comments)
         serializer = IdeaCommentSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
 

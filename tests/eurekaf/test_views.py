@@ -867,10 +867,16 @@ def test_idea_list_queries_do_not_grow(client, agent, crowd, n, django_assert_nu
         idea.themes.add(theme)
         react(idea, crowd, supports=3, comments=2)
     client.force_login(agent)
-    # session, user, managed boxes, boxes (filter), campaigns (filter), themes (filter), count,
-    # page of ideas (box, author, Caf, campaign, supported by me), their themes
-    with django_assert_num_queries(9):
+    # First reader: session, user, the reader (managed boxes, hidden ideas), boxes, filter
+    # choices (campaigns, themes), count, the page's keys, its rows (with supported by me),
+    # then the cards' shared parts (ideas with box, Caf, campaign; their themes)
+    with django_assert_num_queries(12):
         assert client.get(reverse("eurekaf:idea-list")).status_code == 200
+    # Then, until Eurekaf's data changes: session, user, the page's rows
+    with django_assert_num_queries(3):
+        page = client.get(reverse("eurekaf:idea-list"))
+    assert page.content.decode().count('class="carte idee"') == min(n, 20)
+    assert theme.name in page.content.decode()
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -880,10 +886,12 @@ def test_idea_list_queries_do_not_grow_for_staff(
     for _i in range(n):
         react(IdeaFactory(box=box("38")), crowd, supports=3, comments=2)
     client.force_login(staff)
-    # session, user, boxes, campaigns, themes, Cafs (origin filter), count, page of ideas,
-    # their themes
-    with django_assert_num_queries(9):
+    # session, user, boxes, campaigns, themes, Cafs (origin filter), count, keys, rows,
+    # cards (ideas, themes)
+    with django_assert_num_queries(11):
         assert client.get(reverse("eurekaf:idea-list")).status_code == 200
+    with django_assert_num_queries(3):
+        assert client.get(reverse("eurekaf:idea-list"), {"tri": "recentes"}).status_code == 200
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -891,10 +899,13 @@ def test_idea_detail_queries_do_not_grow(client, colleague, idea, n, django_asse
     agents = AgentFactory.create_batch(n, caf=caf("38"))
     react(idea, agents, supports=n, comments=n)
     client.force_login(colleague)
-    # session, user, managed boxes, idea (box, Caf, author, origin, campaign, merged into,
-    # escalated from, assignee), themes, attachments, timeline (with who), comments (with
-    # authors and their Caf), merged duplicates, supported by me, followed by me
-    with django_assert_num_queries(11):
+    # session, user, reader (managed boxes), idea (box, Caf, author, origin, campaign, merged
+    # into, escalated from, assignee), themes, attachments, timeline (with who), comments
+    # (with authors and their Caf), merged duplicates, supported and followed by me (one)
+    with django_assert_num_queries(10):
+        assert client.get(detail(idea)).status_code == 200
+    # Then the idea comes from the cache: session, user, supported and followed by me
+    with django_assert_num_queries(3):
         assert client.get(detail(idea)).status_code == 200
 
 
