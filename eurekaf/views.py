@@ -562,6 +562,9 @@ def render_detail(request: HttpRequest, pk: int, *, status: int = 200, **forms) 
         "comment_form": forms.get("comment_form") or CommentForm(),
         "report_form": ReportForm(),
         "failed": next(iter(forms), ""),
+        # The idea's card and public follow-up are the same for every reader: cached under
+        # the versions they are computed from (the idea, the names of people and Cafs).
+        "idea_version": fragments.version_key("eurekaf", "caflab"),
     }
     if can["answer_idea"]:
         box_managers = fragments.cached(
