@@ -8,4 +8,6 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from consultations import dashboard  # noqa: F401 - registers the home panel
+        from consultations import dashboard, signals  # noqa: F401 - registers the home panel
+
+        signals.connect()  # the per-consultation cache scopes (selectors' docstring)

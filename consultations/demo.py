@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from caflab import fragments
 from caflab.models import Caf, User
 from caflab.seeding import SeedContext
 from consultations import services
@@ -40,6 +41,7 @@ from consultations.models import (
     Tag,
     Theme,
 )
+from consultations.selectors import answers_scope, consultation_scope, tags_scope
 
 ORDER = 10
 
@@ -1954,6 +1956,12 @@ def _seed_consultation(ctx, spec: Spec, *, themes, author, cafs: set[str], now) 
             [built[key].question for key in spec.restitution.featured]
         )
     _backdate(consultation, spec, now)
+    # Written with bulk_create and update(), which send no signal: what was cached is redone.
+    fragments.bump(
+        consultation_scope(consultation.pk),
+        answers_scope(consultation.pk),
+        tags_scope(consultation.pk),
+    )
 
 
 def _backdate(consultation: Consultation, spec: Spec, now: datetime) -> None:

@@ -17,7 +17,6 @@ from django import forms
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from caflab.models import Caf
 from consultations.models import Consultation, Question
 
 REQUIRED = _("Cette question est obligatoire.")
@@ -45,10 +44,9 @@ class AnswerValue:
 
 
 def department_choices() -> list[tuple[str, str]]:
-    return [
-        (caf.number, f"{caf.number} – {caf.department_name}")
-        for caf in Caf.objects.order_by("number")
-    ]
+    from consultations.selectors import department_names
+
+    return [(number, f"{number} – {name}") for number, name in department_names().items()]
 
 
 class SectionForm(forms.Form):

@@ -361,6 +361,7 @@ class Participation(models.Model):
         verbose_name=_("consultation"),
         on_delete=models.CASCADE,
         related_name="participations",
+        db_index=False,  # the index (consultation, ip_hash, created_on) serves it
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -423,6 +424,7 @@ class Response(models.Model):
         verbose_name=_("consultation"),
         on_delete=models.CASCADE,
         related_name="responses",
+        db_index=False,  # the index (consultation, review, submitted_on) serves it
     )
     participation = models.OneToOneField(
         Participation,
@@ -483,7 +485,11 @@ class Answer(models.Model):
         Response, verbose_name=_("réponse"), on_delete=models.CASCADE, related_name="answers"
     )
     question = models.ForeignKey(
-        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+        Question,
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+        db_index=False,  # the index (question, choice) serves it: one index less per answer
     )
     choice = models.ForeignKey(
         Choice,

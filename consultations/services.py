@@ -10,11 +10,12 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caflab import fragments
 from consultations.forms import answer_values, validate_questionnaire
 from consultations.models import (
     AccessCode,
@@ -28,6 +29,7 @@ from consultations.models import (
     Restitution,
     Tag,
 )
+from consultations.selectors import answers_scope, consultation_scope, tags_scope
 
 logger = logging.getLogger(__name__)
 
@@ -170,12 +172,18 @@ def consultations_advance(*, now=None) -> int:
     """Write the status the dates have reached (the pages never wait for it)."""
     now = now or timezone.now()
     with transaction.atomic():
-        opened = Consultation.objects.filter(
+        to_open = Consultation.objects.filter(
             status=Consultation.Status.SCHEDULED, opens_at__lte=now, closes_at__gt=now
-        ).update(status=Consultation.Status.OPEN)
-        closed = Consultation.objects.filter(
+        )
+        to_close = Consultation.objects.filter(
             status__in=ConsultationLiveStatuses, closes_at__lte=now
-        ).update(status=Consultation.Status.CLOSED, closed_at=F("closes_at"))
+        )
+        changed = [*to_open.values_list("pk", flat=True), *to_close.values_list("pk", flat=True)]
+        opened = to_open.update(status=Consultation.Status.OPEN)
+        closed = to_close.update(status=Consultation.Status.CLOSED, closed_at=F("closes_at"))
+        # update() sends no signal: the cached pages of these consultations are redone.
+        if changed:
+            fragments.bump(*(consultation_scope(pk) for pk in changed))
     return opened + closed
 
 
@@ -226,6 +234,15 @@ def draft_save(
     *, draft: ResponseDraft, data: Mapping, step: int, section_fields: Iterable[str]
 ) -> ResponseDraft:
     """Replace the answers of one section and remember where the person stands."""
+    draft_merge(draft=draft, data=data, step=step, section_fields=section_fields)
+    return draft_keep(draft=draft)
+
+
+def draft_merge(
+    *, draft: ResponseDraft, data: Mapping, step: int, section_fields: Iterable[str]
+) -> ResponseDraft:
+    """`draft_save` in memory only: the last page, sent with the whole response, is written
+    to the draft only when the response is not stored (`draft_keep`)."""
     fields = set(section_fields)
     merged = {
         name: value
@@ -233,10 +250,15 @@ def draft_save(
         if name not in fields and not any(name.startswith(f"{f}_") for f in fields)
     }
     merged.update(data)
-    ResponseDraft.objects.filter(pk=draft.pk, submitted_at=None).update(
-        data=merged, step=step, updated_at=timezone.now()
-    )
     draft.data, draft.step = merged, step
+    return draft
+
+
+def draft_keep(*, draft: ResponseDraft) -> ResponseDraft:
+    """Write the draft as it stands in memory (unless it was sent meanwhile)."""
+    ResponseDraft.objects.filter(pk=draft.pk, submitted_at=None).update(
+        data=draft.data, step=draft.step, updated_at=timezone.now()
+    )
     return draft
 
 
@@ -289,22 +311,16 @@ def response_submit(
             ).count()
             >= settings.CAFLAB_CONSULTATION_BURST_PER_DAY
         )
-        try:
-            with transaction.atomic():
-                participation = Participation.objects.create(
-                    consultation=consultation,
-                    user=user,
-                    access_code=code,
-                    respondent_key=browser_key_hash(consultation, browser_key)
-                    if user is None
-                    else "",
-                    ip_hash=address_hash,
-                    created_on=today,
-                )
-        except IntegrityError as exc:
-            raise AlreadyAnswered(
-                _("Vous avez déjà répondu à cette consultation. Merci !")
-            ) from exc
+        participation = Participation(
+            consultation=consultation,
+            user=user,
+            access_code=code,
+            respondent_key=browser_key_hash(consultation, browser_key) if user is None else "",
+            ip_hash=address_hash,
+            created_on=today,
+        )
+        if not _insert_unless_answered(participation):
+            raise AlreadyAnswered(_("Vous avez déjà répondu à cette consultation. Merci !"))
         if code is not None:
             AccessCode.objects.filter(pk=code.pk).update(used_on=today)
         if draft is not None:
@@ -327,6 +343,27 @@ def response_submit(
                 ResponseDraft.objects.filter(pk=draft.pk).update(submitted_at=None)
         raise
     return response
+
+
+def _insert_unless_answered(participation: Participation) -> bool:
+    """Insert the participation, or nothing when this person, browser or code already took
+    part (the unique constraints): one statement, no savepoint. A concurrent insert of the
+    same person waits for the other transaction, then inserts nothing."""
+    fields = list(Participation._meta.concrete_fields)
+    values = [f.get_db_prep_save(f.pre_save(participation, True), connection) for f in fields]
+    table = connection.ops.quote_name(Participation._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    params = ", ".join(["%s"] * len(fields))
+    # Names from the model, values as parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({params}) ON CONFLICT DO NOTHING"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        inserted = cursor.rowcount == 1
+    if inserted:
+        participation._state.adding = False
+        participation._state.db = connection.alias
+    # No post_save: the response written next bumps the app's cache scope (caflab.fragments).
+    return inserted
 
 
 def _questions(consultation: Consultation) -> list[Question]:
@@ -399,6 +436,8 @@ def response_update(*, consultation: Consultation, user, data: Mapping) -> Respo
         )
         for v in answer_values(_questions(consultation), clean)
     )
+    # Like a new response (bulk_create sends no signal): taken in by the open phase's refresh.
+    fragments.bump(answers_scope(consultation.pk))
     return response
 
 
@@ -409,6 +448,8 @@ def response_review(*, response: Response, review: str, by) -> Response:
         raise PermissionDenied
     Response.objects.filter(pk=response.pk).update(review=review)
     response.review = review
+    # update() sends no signal: the results of the consultation are counted again.
+    fragments.bump(consultation_scope(response.consultation_id))
     return response
 
 
@@ -430,6 +471,8 @@ def answer_toggle_tag(*, answer: Answer, tag: Tag, by) -> bool:
     if tag.consultation_id != answer.question.consultation_id:
         raise ConsultationError(_("Cette étiquette appartient à une autre consultation."))
     through = Answer.tags.through
+    # The rows of the many-to-many send no signal: the tag counts are redone.
+    fragments.bump(tags_scope(tag.consultation_id))
     deleted, _rows = through.objects.filter(answer=answer, tag=tag).delete()
     if deleted:
         return False

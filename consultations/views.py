@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,9 +15,11 @@ from django.db.models import Count
 from django.forms import MultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext as _
 from django.views import View
 from django.views.generic import ListView
 
@@ -58,9 +61,17 @@ class ConsultationListView(ListView):
         "closes": _("Closes"),
     }
 
+    def can_manage(self) -> bool:
+        """The permission, without the two queries of the model backend's permissions (no
+        model permission grants it: the rules do, and a superuser has them all)."""
+        user = self.request.user
+        return bool(user.is_active and user.is_superuser) or rules.has_perm(
+            "consultations.manage_consultation", user
+        )
+
     def get_phase(self) -> str:
         phase = self.request.GET.get("phase", "ouvertes")
-        if phase == "toutes" and self.request.user.has_perm("consultations.manage_consultation"):
+        if phase == "toutes" and self.can_manage():
             return phase
         return phase if phase in self.PHASES else "ouvertes"
 
@@ -71,6 +82,7 @@ class ConsultationListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["phase"] = self.get_phase()
+        context["can_manage"] = self.can_manage()
         context["phases"] = self.PHASES
         context["themes"] = selectors.theme_list()
         context["current_theme"] = self.request.GET.get("theme", "")
@@ -100,6 +112,9 @@ class ConsultationDetailView(View):
                 ),
                 "can_see_results": request.user.has_perm(
                     "consultations.view_results", consultation
+                ),
+                "can_manage": request.user.has_perm(
+                    "consultations.manage_consultation", consultation
                 ),
                 "question_count": len(consultation.ordered_questions),
                 "restitution": getattr(consultation, "restitution", None)
@@ -298,16 +313,20 @@ class AnswerView(View):
             )
         if not form.is_valid():
             return self.render_step(request, draft, step, form, status=400)
-        last = step == len(self.sections()) - 1
-        services.draft_save(
-            draft=draft,
-            data=form.to_data(),
-            step=step if last else step + 1,
-            section_fields=form.fields,
-        )
-        if not last:
+        if step < len(self.sections()) - 1:
+            services.draft_save(
+                draft=draft, data=form.to_data(), step=step + 1, section_fields=form.fields
+            )
             return redirect(_step_url(slug, step + 1))
-        return self.submit(request, draft)
+        # The last page goes with the response: written to the draft only if it is not stored.
+        services.draft_merge(
+            draft=draft, data=form.to_data(), step=step, section_fields=form.fields
+        )
+        try:
+            return self.submit(request, draft)
+        except Exception:
+            services.draft_keep(draft=draft)  # nothing typed is lost
+            raise
 
     def submit(self, request: HttpRequest, draft: ResponseDraft) -> HttpResponse:
         consultation = self.consultation
@@ -321,6 +340,7 @@ class AnswerView(View):
             self._rate_key("envoi"), limit=settings.CAFLAB_CONSULTATION_SUBMIT_RATE, window=600
         )
         if not allowed:
+            services.draft_keep(draft=draft)
             return _too_many(request, wait)
         try:
             if draft.editing:
@@ -343,8 +363,8 @@ class AnswerView(View):
         except services.QuestionnaireInvalid as exc:
             first = self._first_step_with_errors(exc.field_errors)
             messages.error(request, str(exc.message))
-            ResponseDraft.objects.filter(pk=draft.pk).update(step=first)
             draft.step = first
+            services.draft_keep(draft=draft)
             form = self.form_for(draft, first, data=_as_post(draft.data))
             form.is_valid()
             return self.render_step(request, draft, first, form, status=400)
@@ -357,6 +377,7 @@ class AnswerView(View):
                 status=409,
             )
         except services.ConsultationError as exc:
+            services.draft_keep(draft=draft)
             request.session.pop(_code_session_key(consultation), None)
             messages.error(request, exc.message)
             return redirect(consultation)
@@ -428,17 +449,9 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 class ResultsView(View):
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         consultation = selectors.consultation_get(
-            user=request.user, slug=slug, perm="consultations.view_results"
+            user=request.user, slug=slug, perm="consultations.view_results", versions_for_page=True
         )
         staff = request.user.has_perm("consultations.manage_consultation", consultation)
-        try:
-            breakdown_id = int(request.GET.get("ventilation") or 0) or None
-        except ValueError:
-            breakdown_id = None
-        results = selectors.consultation_results(
-            consultation=consultation, public=not staff, breakdown_id=breakdown_id
-        )
-        charts.attach(results)
         breakdowns = [
             q
             for q in consultation.ordered_questions
@@ -446,13 +459,55 @@ class ResultsView(View):
             and not q.is_confidential
             and (staff or q.publish_results)
         ]
+        breakdown_id = _int(request.GET.get("ventilation"))
+        if breakdown_id not in {q.pk for q in breakdowns}:
+            breakdown_id = None  # and one cached page for every unknown value
+
+        def compute() -> dict:
+            results = selectors.consultation_results(
+                consultation=consultation, public=not staff, breakdown_id=breakdown_id
+            )
+            charts.attach(results)
+            body = render_to_string(
+                "consultations/includes/results_body.html",
+                {
+                    "consultation": consultation,
+                    "results": results,
+                    "timeline_chart": charts.timeline(results),
+                    "staff": staff,
+                },
+            )
+            return {
+                "computed_at": results.computed_at,
+                "respondents": results.respondents,
+                "breakdown": results.breakdown.pk if results.breakdown else None,
+                "body": body,
+            }
+
+        # Counts, charts and tables, computed once for every reader of a kind (staff or
+        # not): nothing per user in them. Cached like the counts (selectors' docstring).
+        page = selectors.cached_counts(
+            consultation,
+            "consultations-results-page",
+            (staff, breakdown_id, consultation.slug, consultation.min_cell_size, get_language()),
+            compute,
+            scopes=(selectors.CAFS_SCOPE,),
+        )
+        results = {
+            "respondents": page["respondents"],
+            "computed_at": page["computed_at"],
+            "threshold": consultation.min_cell_size,
+            "breakdown": next(
+                (q for q in consultation.ordered_questions if q.pk == page["breakdown"]), None
+            ),
+        }
         return render(
             request,
             "consultations/results.html",
             {
                 "consultation": consultation,
                 "results": results,
-                "timeline_chart": charts.timeline(results),
+                "results_body": mark_safe(page["body"]),  # noqa: S308 - rendered by our template
                 "breakdowns": breakdowns,
                 "staff": staff,
                 "tags": selectors.tag_counts(consultation=consultation) if staff else [],
@@ -534,7 +589,9 @@ class ExportView(StaffMixin, View):
     def get(self, request: HttpRequest, slug: str, kind: str, fmt: str) -> HttpResponse:
         consultation = self.consultation
         if kind == "resultats":
-            results = selectors.consultation_results(consultation=consultation, public=False)
+            results = selectors.consultation_results(
+                consultation=consultation, public=False, fresh=True
+            )
             rows, columns = selectors.results_rows(results)
         elif kind == "reponses":
             rows, columns = selectors.raw_answer_rows(consultation)

@@ -163,6 +163,12 @@ class QuestionResultSerializer(serializers.Serializer):
 
 class ResultsSerializer(serializers.Serializer):
     respondents = serializers.IntegerField()
+    computed_at = serializers.DateTimeField(
+        help_text=(
+            "Heure du décompte. Consultation ouverte : les réponses arrivées depuis sont "
+            "comptées au plus une minute plus tard ; sinon, résultats à jour."
+        )
+    )
     questions = QuestionResultSerializer(many=True)
 
 

@@ -53,7 +53,7 @@ def test_submit_is_a_bounded_number_of_queries(consultation):
         services.response_submit(consultation=c, data=data, ip_address="203.0.113.5")
     # départements (validation), burst count, participation, response, answers (one bulk
     # insert), counter, and the savepoints around them — whatever the number of questions
-    assert len(queries) <= 12, [q["sql"][:80] for q in queries.captured_queries]
+    assert len(queries) <= 10, [q["sql"][:80] for q in queries.captured_queries]
 
 
 def test_invalid_answers_are_refused_and_nothing_is_written(consultation):

@@ -268,10 +268,12 @@ def test_results_page_queries_do_not_grow(
         answer_all(client.__class__(), consultation, valid_answers(consultation))
     client.force_login(staff)
     url = reverse("consultations:consultation-results", kwargs={"slug": consultation.slug})
-    # session, user, consultation, sections, questions, choices, condition choices, restricted
-    # Cafs, invited organisations, respondents, answered, choice counts, numbers, départements,
-    # Caf names, timeline, tags, dashboard-free layout
-    with django_assert_max_num_queries(20):
+    # session, user, consultation (its questionnaire cached by the answers), respondents,
+    # answered, choice counts, numbers, départements, timeline, tags
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+    # Then the counts, the charts and the tags come from the cache.
+    with django_assert_max_num_queries(3):
         assert client.get(url).status_code == 200
 
 
@@ -289,7 +291,12 @@ def test_detail_queries_do_not_grow(client, n, django_assert_max_num_queries):
     section = SectionFactory(consultation=consultation)
     for i in range(n):
         add_question(section, "choix_unique", f"Question {i}", choices=["A", "B", "C"])
+    # consultation, then its questionnaire: sections, questions, choices, condition choices,
+    # restricted Cafs, invited organisations, restitution
     with django_assert_max_num_queries(9):
+        assert client.get(consultation.get_absolute_url()).status_code == 200
+    # Then the questionnaire comes from the cache.
+    with django_assert_max_num_queries(1):
         assert client.get(consultation.get_absolute_url()).status_code == 200
 
 
@@ -370,9 +377,8 @@ def test_answer_page_queries_do_not_grow_with_questions(client, n, django_assert
         add_question(section, "choix_unique", f"Question {i}", choices=["Oui", "Non", "Autre"])
     add_question(section, "departement", "Votre département")
     client.get(answer_url(consultation))  # creates the draft
-    # session, consultation, sections, questions, choices, condition choices, restricted Cafs,
-    # invited organisations, participations (already answered?), draft, départements
-    with django_assert_max_num_queries(13):
+    # session, consultation (the questionnaire and the départements cached), draft
+    with django_assert_max_num_queries(3):
         assert client.get(answer_url(consultation)).status_code == 200
 
 
@@ -389,9 +395,9 @@ def test_verbatims_page_queries_do_not_grow(
         )
     client.force_login(staff)
     url = reverse("consultations:consultation-verbatims", kwargs={"slug": consultation.slug})
-    # session, user, consultation with its questionnaire (7), count, page of answers, their
-    # tags, tags with counts
-    with django_assert_max_num_queries(15):
+    # session, user, consultation (its questionnaire cached by the answers), count, page of
+    # answers, their tags, tags with counts
+    with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
 
 
