@@ -441,6 +441,7 @@ def reset(loader: Loader) -> None:
                 cursor.execute(f"SELECT id FROM {table} WHERE {where}", params)  # noqa: S608
                 ids = [row[0] for row in cursor.fetchall()]
             done[0] = _purge(model, "id = ANY(%s)", [ids]) if ids else 0
+    forget_cached_pages()
 
 
 # Generation --------------------------------------------------------------------------------------
@@ -462,6 +463,16 @@ def generate(loader: Loader) -> None:
     _livinglabs(loader, cafs, counts)
     with loader.step("ANALYZE"), connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    forget_cached_pages()
+
+
+def forget_cached_pages() -> None:
+    """COPY and raw DELETE fire no signal, so no version was bumped, and the primary keys of
+    an earlier load can come back: every cached page and version goes (the sessions stay in
+    the database, the rate limits start again)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @dataclass(frozen=True)

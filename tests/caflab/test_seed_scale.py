@@ -131,6 +131,14 @@ def test_a_second_run_refuses_then_reset_gives_the_same_data(seeded):
     )
 
 
+def test_pages_cached_before_a_load_are_not_served_after_it(client, agent):
+    # COPY fires no signal: the load itself must drop what was cached before it.
+    client.force_login(agent)
+    before = client.get("/api/v1/idees/").json()["count"]  # now cached
+    run()
+    assert client.get("/api/v1/idees/").json()["count"] > before
+
+
 def test_the_idea_list_answers_for_a_scale_agent(seeded, client):
     agent = scale_users().filter(Q(ideas__isnull=False)).first()
     client.force_login(agent)
