@@ -20,6 +20,18 @@ def test_the_bare_view_answers_ok_through_the_whole_stack(client, db):
 def test_the_portal_has_no_bench_view():
     with pytest.raises(NoReverseMatch):
         reverse("bench-ok")
+    with pytest.raises(NoReverseMatch):
+        reverse("bench-empty-cache")
+
+
+@pytest.mark.urls("caflab.urls_bench")
+def test_the_bench_can_empty_the_cache_to_measure_pages_after_a_write(client, db):
+    from django.core.cache import cache
+
+    cache.set("page", "rendue")
+    assert client.get("/bench/vider-cache").status_code == 405
+    assert client.post("/bench/vider-cache").status_code == 200
+    assert cache.get("page") is None
 
 
 def test_the_query_count_header_counts_the_responses_queries(rf, db):
@@ -50,7 +62,7 @@ def test_the_api_answers_are_the_forms_fields_with_repeated_fields_as_lists():
 def test_the_verdicts_say_which_targets_are_missed_and_by_how_much():
     bench = _bench_module()
 
-    def size(factor, home_rps, ratio, p95_ratio, submit_rps):
+    def size(factor, home_rps, ratio, p95_ratio, submit_rps, cold):
         return {
             "factor": factor,
             "scenarios": {
@@ -59,6 +71,7 @@ def test_the_verdicts_say_which_targets_are_missed_and_by_how_much():
                     "rps": home_rps,
                     "ratio_to_bare": ratio,
                     "p95_to_bare": p95_ratio,
+                    "cold_p50_ms": cold,
                 },
                 "consultation_submit_api": {"rps": submit_rps, "lost": 0},
             },
@@ -66,9 +79,9 @@ def test_the_verdicts_say_which_targets_are_missed_and_by_how_much():
         }
 
     lines = bench.verdicts(
-        {"sizes": [size(1.0, 100.0, 0.1, 12.0, 150.0), size(0.1, 300.0, 0.3, 4, 210)]}
+        {"sizes": [size(1.0, 100.0, 0.1, 12.0, 150.0, 300.0), size(0.1, 300.0, 0.3, 4, 210, 250.0)]}
     )
     text = "\n".join(lines)
-    assert "| accueil (agent) | ❌ 0.1 | ❌ 12.0 | ❌ 3.0 |" in text
+    assert "| accueil (agent) | ❌ 0.1 | ❌ 12.0 | ❌ 3.0 | ✅ 1.2 |" in text
     assert "❌ 150.0 réponses enregistrées par seconde (objectif 200)" in text
     assert "✅ 13.0 s (objectif 60 s)" in text
