@@ -80,6 +80,13 @@ def scenarios(targets: dict) -> list[dict]:
     plan = targets["plan"]
     return [
         {"name": "bare", "label": "vue nue « ok »", "path": "/bench/ok", "as": None},
+        # The floor of every signed-in page: session, user, the common template, no data.
+        {
+            "name": "static_page",
+            "label": "page sans données (agent, /accessibilite/)",
+            "path": "/accessibilite/",
+            "as": "agent",
+        },
         {"name": "home", "label": "accueil (agent)", "path": "/", "as": "agent"},
         {
             "name": "ideas_list",
@@ -581,6 +588,13 @@ def verdicts(results: dict) -> list[str]:
             + (f"{mark(cold <= OBJECTIVES['growth'])} {cold}" if cold is not None else "—")
             + " |"
         )
+    floor = large["scenarios"].get("static_page")
+    if floor:
+        lines += [
+            "",
+            f"Plancher : une page sans données pour un agent connecté (session, utilisateur, "
+            f"gabarit commun) atteint {floor['ratio_to_bare']} du débit de la vue nue.",
+        ]
     api = large["scenarios"].get("consultation_submit_api")
     report = large["report"]
     if api:
