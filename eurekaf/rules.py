@@ -22,8 +22,15 @@ def _reader(user) -> dict:
         from eurekaf.models import Idea, IdeaBox
 
         def compute() -> dict:
-            managed = IdeaBox.managers.through.objects.filter(user=user).values_list("ideabox_id")
-            hidden = Idea.objects.filter(author=user, is_hidden=True).values_list(Value(0))
+            # No ORDER BY in the parts of a UNION (SQLite refuses it; the models have orderings).
+            managed = (
+                IdeaBox.managers.through.objects.filter(user=user)
+                .order_by()
+                .values_list("ideabox_id")
+            )
+            hidden = (
+                Idea.objects.filter(author=user, is_hidden=True).order_by().values_list(Value(0))
+            )
             found = {pk for (pk,) in managed.union(hidden)}  # 0: a box pk never is
             return {"managed": found - {0}, "wrote_hidden": 0 in found}
 

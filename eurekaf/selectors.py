@@ -303,7 +303,7 @@ class IdeaResults:
             condition = Q()
             for branch in branches:
                 condition |= self._condition(*branch)
-            qs = _filtered(user=self.user, filters=self.filters).filter(condition)
+            qs = _filtered(user=self.user, filters=self.filters).filter(condition).order_by(*order)
         else:
             columns = ["pk", *(name.lstrip("-") for name in order if name.lstrip("-") != "id")]
             parts = [
@@ -397,8 +397,9 @@ def idea_get(*, user, pk: int) -> Idea:
         ]
     idea.supported = idea.followed = False
     if user.is_authenticated:
-        supported = Support.objects.filter(idea=pk, agent=user).values_list(Value(1))
-        followed = Follow.objects.filter(idea=pk, user=user).values_list(Value(2))
+        # No ORDER BY in the parts of a UNION (SQLite refuses it).
+        supported = Support.objects.filter(idea=pk, agent=user).order_by().values_list(Value(1))
+        followed = Follow.objects.filter(idea=pk, user=user).order_by().values_list(Value(2))
         flags = {flag for (flag,) in supported.union(followed)}
         idea.supported, idea.followed = 1 in flags, 2 in flags
     return idea
