@@ -53,15 +53,6 @@ def register(panel: Panel) -> None:
     _panels[panel.template_name] = panel
 
 
-def panels_for(user) -> list[dict]:
-    shown = []
-    for panel in sorted(_panels.values(), key=lambda p: p.order):
-        context = panel.get_context(user)
-        if context is not None:
-            shown.append({"title": panel.title, "template_name": panel.template_name, **context})
-    return shown
-
-
 def rendered_panels(user) -> list[dict]:
     """The panels that concern this user, as {"title", "html"}, their HTML cached (see above):
     two cache reads for all the panels, whatever their number."""
